@@ -1,0 +1,139 @@
+"""Turn one source's tagged blocks into one Article per language.
+
+A source that declares its language (``lang:`` or ``slug.sv.md``) gives one article;
+blocks in another language stay in it as passages with their own ``lang``. A mixed
+source gives one article per language that has its own heading; its title is that
+heading, its body that language's blocks in source order.
+"""
+
+from __future__ import annotations
+
+import re
+
+from slugify import slugify
+
+from .diagnostics import Diagnostic, error, warning
+from .model import Article, Block, Metadata, SourceDocument
+
+_SUMMARY_CHARS = 220
+#: An other-language stretch this long, with no heading of its own, deserves a warning:
+#: it stays as passages inside the main page instead of becoming a page of its own.
+_ORPHAN_WARN_WORDS = 60
+
+
+def make_slug(title: str) -> str:
+    """URL segment from a title: lower case, Swedish letters transliterated (å→a, ö→o)."""
+    return slugify(title, max_length=80, word_boundary=True) or "article"
+
+
+def shorten(text: str, limit: int = _SUMMARY_CHARS) -> str:
+    """Cut ``text`` at the last sentence end within ``limit``; at a word with "…" if none."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    window = text[:limit]
+    ends = [m.end() for m in re.finditer(r"[.!?…](?=\s)", window)]
+    if ends and ends[-1] >= limit // 3:
+        return window[:ends[-1]]
+    return window.rsplit(" ", 1)[0].rstrip(",;:–-") + "…"
+
+
+def _per_language(value: object, lang: str, primary: str) -> str | None:
+    """A front-matter value for ``lang``: a mapping's entry, or a plain value for the
+    primary language."""
+    if isinstance(value, dict):
+        return value.get(lang)
+    if isinstance(value, str) and lang == primary:
+        return value
+    return None
+
+
+def assemble_articles(document: SourceDocument, blocks: tuple[Block, ...], metadata: Metadata
+                      ) -> tuple[list[Article], list[Diagnostic]]:
+    """Build the articles of one source; an article with no title is an error."""
+    meta = document.meta
+    content = [b for b in blocks if b.kind not in ("byline", "marker")]
+    diagnostics: list[Diagnostic] = []
+    if document.file_lang:
+        languages = [document.file_lang]
+        primary = document.file_lang
+    else:
+        languages = _languages_with_titles(content, meta)
+        if not languages:
+            return [], [error(document.path, document.body_line, "title",
+                              "the article has no title",
+                              "start the text with a title line, or add 'title:' to the "
+                              "front matter")]
+        primary = languages[0]
+
+    titles: dict[str, tuple[str, int, Block | None]] = {}
+    for lang in languages:
+        from_meta = _per_language(meta.get("title"), lang, primary)
+        if from_meta:
+            titles[lang] = (from_meta, document.meta_lines.get("title", 1), None)
+            continue
+        heading = next((b for b in content if b.kind == "heading"
+                        and (b.lang == lang or document.file_lang)), None)
+        if heading is None:
+            return [], [error(document.path, document.body_line, "title",
+                              "the article has no title",
+                              "add a heading (# Title) or 'title:' to the front matter")]
+        titles[lang] = (heading.text, heading.start_line, heading)
+
+    # Blocks in a language without a variant of its own stay with the primary variant.
+    orphans = [b for b in content if b.lang not in languages]
+    orphan_words = sum(len(b.text.split()) for b in orphans)
+    if not document.file_lang and orphans and orphan_words >= _ORPHAN_WARN_WORDS:
+        first = orphans[0]
+        diagnostics.append(warning(
+            document.path, first.start_line, "no-title",
+            f"{orphan_words} words in '{first.lang}' have no heading in that language, so "
+            f"they stay in the '{primary}' page as a passage",
+            "add a heading line in that language before them to publish them as a "
+            "page of their own"))
+
+    articles = []
+    for lang in languages:
+        title, title_line, title_block = titles[lang]
+        body = tuple(b for b in content if b is not title_block
+                     and (b.lang == lang or document.file_lang
+                          or (lang == primary and b.lang not in languages)))
+        if not document.file_lang and not body:
+            continue  # a heading alone is not an article
+        summary = (_per_language(meta.get("summary"), lang, primary)
+                   or _first_paragraph_summary(body, lang))
+        slug = make_slug(_per_language(meta.get("slug"), lang, primary) or title)
+        articles.append(Article(
+            key=document.key, lang=lang, title=title, slug=slug,
+            date=metadata.date, publisher=metadata.publisher, author=meta.get("author"),
+            summary=summary, tags=tuple(meta.get("tags", ())), blocks=body,
+            source=document.path, title_line=title_line,
+            word_count=sum(len(b.text.split()) for b in body if b.lang == lang
+                           or (document.file_lang and b.lang is None)),
+            partial=meta.get("summary_only") if document.file_lang else None,
+        ))
+    return articles, diagnostics
+
+
+def _languages_with_titles(content: list[Block], meta: dict) -> list[str]:
+    """Languages, in order of first appearance, that have a heading or a front-matter
+    title of their own."""
+    order: list[str] = []
+    for block in content:
+        if block.lang and block.lang not in order:
+            order.append(block.lang)
+    titled = {b.lang for b in content if b.kind == "heading" and b.lang}
+    title = meta.get("title")
+    if isinstance(title, dict):
+        titled |= set(title)
+    elif isinstance(title, str) and order:
+        titled.add(order[0])
+    return [lang for lang in order if lang in titled]
+
+
+def _first_paragraph_summary(body: tuple[Block, ...], lang: str) -> str:
+    """The first paragraph in ``lang``, shortened at a sentence boundary."""
+    for block in body:
+        if block.kind == "paragraph" and block.lang == lang:
+            return shorten(block.text)
+    return ""

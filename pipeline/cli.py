@@ -1,0 +1,115 @@
+"""The ``bilingual`` command: read options, call the library, print, set the exit code.
+
+Exit codes: 0 when everything built, 1 when any source or the config has an error
+(the good articles are still built), 2 when the command line itself is wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .build import display_path, process_file, run
+from .config import CONFIG_NAME, ConfigError, find_config, load_config
+from .language import detector_for
+from .model import Config
+from .report import describe_source, describe_source_text
+
+
+def _print_diagnostics(diagnostics) -> None:
+    """Every diagnostic on stderr, errors and warnings coloured on a terminal."""
+    for diagnostic in diagnostics:
+        colour = "red" if diagnostic.severity == "error" else "yellow"
+        click.secho(diagnostic.format(), fg=colour, err=True)
+
+
+def _load(config_path: Path | None, **overrides: Path | None) -> Config:
+    """Load the given config, ./bilingual.toml, or the defaults; exit 1 on a bad config."""
+    path = config_path or find_config()
+    try:
+        config = load_config(path, **overrides)
+    except ConfigError as problem:
+        _print_diagnostics([problem.diagnostic])
+        sys.exit(1)
+    if path is None:
+        click.secho(f"note: no {CONFIG_NAME} in {Path.cwd()}; using the defaults "
+                    f"(languages sv, en; base_url {config.base_url})", fg="yellow", err=True)
+    return config
+
+
+def _plural(count: int, word: str) -> str:
+    """"1 error", "2 errors"."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="bilingual")
+def main() -> None:
+    """Turn Swedish/English articles into paired, language-tagged web pages."""
+
+
+@main.command()
+@click.option("--articles", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder of source articles (default: paths.articles, 'articles').")
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write the site to (default: paths.output, 'output').")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help=f"Config file (default: ./{CONFIG_NAME}).")
+def build(articles: Path | None, output: Path | None, config_path: Path | None) -> None:
+    """Build every article into HTML pages.
+
+    \b
+    Example:
+      bilingual build
+      bilingual build --articles drafts --output preview
+    """
+    config = _load(config_path, articles=articles, output=output)
+    started = time.perf_counter()
+    report = run(config)
+    seconds = time.perf_counter() - started
+    _print_diagnostics(report.diagnostics)
+    errors = sum(d.severity == "error" for d in report.diagnostics)
+    warnings = len(report.diagnostics) - errors
+    target = display_path(config.output, Path.cwd())
+    click.echo(f"Built {_plural(report.articles, 'article')} into {target}/ in {seconds:.2f} s: "
+               f"{len(report.written)} written, {len(report.unchanged)} unchanged; "
+               f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}.")
+    if report.failed:
+        click.secho(f"Not built because of errors: {', '.join(report.failed)}", fg="red",
+                    err=True)
+    sys.exit(0 if report.ok else 1)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="text for people, json (one object per line) for programs.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help=f"Config file (default: ./{CONFIG_NAME} if present).")
+def split(files: tuple[Path, ...], output_format: str, config_path: Path | None) -> None:
+    """Show how sources are split into blocks, languages and variants.
+
+    \b
+    Example:
+      bilingual split articles/vanortssamarbete-kisumu.txt
+      bilingual split --format json articles/*.md
+    """
+    config = _load(config_path) if (config_path or find_config()) else load_config(None)
+    detector = detector_for(config.languages, config.seed)
+    failed = False
+    for path in files:
+        result = process_file(path, config, detector)
+        failed = failed or result.failed
+        if output_format == "json":
+            click.echo(json.dumps(describe_source(result), ensure_ascii=False, sort_keys=False))
+        else:
+            click.echo(describe_source_text(result))
+        _print_diagnostics(result.diagnostics)
+    sys.exit(1 if failed else 0)
+

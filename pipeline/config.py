@@ -1,0 +1,194 @@
+"""Read ``bilingual.toml``: the site's languages, titles, base URL and folders.
+
+Unknown keys and wrong types are errors that name the file, the line and the key:
+a typo in a config file must never be silently ignored.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from .diagnostics import ContentError, error
+from .model import Config
+
+CONFIG_NAME = "bilingual.toml"
+
+#: Languages the detector and the byline reader know.
+KNOWN_LANGUAGES = ("sv", "en")
+
+_DEFAULTS: dict[str, Any] = {
+    "base_url": "http://localhost:8000/",
+    "languages": ["sv", "en"],
+    "default_language": "sv",
+    "seed": 0,
+}
+_DEFAULT_TITLES = {"sv": "Nyheter", "en": "News"}
+_TOP_KEYS = {"base_url", "languages", "default_language", "seed", "title", "description", "paths"}
+_PATH_KEYS = {"articles", "output", "templates"}
+
+
+class ConfigError(ContentError):
+    """The config file cannot be used; the diagnostic says where and why."""
+
+
+def _line_of(text: str, key: str, table: str | None = None) -> int:
+    """Best-effort 1-based line of ``key`` (inside ``[table]`` if given) in TOML text."""
+    lines = text.splitlines()
+    start = 0
+    if table is not None:
+        for number, line in enumerate(lines):
+            if re.match(rf"\s*\[\s*{re.escape(table)}\s*\]", line):
+                start = number + 1
+                break
+        else:
+            # Dotted or inline form: "title.sv = ..." or "title = { sv = ... }"
+            for number, line in enumerate(lines):
+                if re.match(rf"\s*{re.escape(table)}\s*[.=]", line):
+                    return number + 1
+            return 1
+    for number in range(start, len(lines)):
+        line = lines[number]
+        if table is not None and re.match(r"\s*\[", line):
+            break
+        if re.match(rf"\s*[\"']?{re.escape(key)}[\"']?\s*=", line):
+            return number + 1
+    return start or 1
+
+
+def load_config(path: Path | None = None, **overrides: Path | None) -> Config:
+    """Load the config at ``path`` (or the defaults when None) and apply CLI overrides.
+
+    ``overrides`` may set ``articles``, ``output`` and ``templates``; a value of None
+    means "not given on the command line" and never replaces the file's value.
+    """
+    if path is None:
+        data: dict[str, Any] = {}
+        text = ""
+        root = Path.cwd()
+        shown = CONFIG_NAME
+    else:
+        shown = str(path)
+        root = path.resolve().parent
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise ConfigError(error(shown, 1, "config", "the config file does not exist",
+                                    f"create {CONFIG_NAME} in your site folder or fix --config")
+                              ) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(error(shown, 1, "config", f"cannot read the config file: {exc}",
+                                    "save it as UTF-8 text")) from None
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            match = re.search(r"line (\d+)", str(exc))
+            line = int(match.group(1)) if match else 1
+            raise ConfigError(error(shown, line, "config", f"not valid TOML: {exc}",
+                                    "check quotes, brackets and '=' on that line")) from None
+
+    def fail(key: str, message: str, hint: str, table: str | None = None) -> None:
+        raise ConfigError(error(shown, _line_of(text, key, table), "config", message, hint))
+
+    for key in sorted(data):
+        if key not in _TOP_KEYS:
+            fail(key, f"unknown key '{key}'",
+                 f"allowed keys: {', '.join(sorted(_TOP_KEYS))}; check the spelling")
+
+    settings = {**_DEFAULTS, **{k: v for k, v in data.items() if k in _DEFAULTS}}
+    base_url = settings["base_url"]
+    if not isinstance(base_url, str) or not re.match(r"https?://[^/\s]+", base_url):
+        fail("base_url", f"'base_url' must be an absolute http(s) URL, not {base_url!r}",
+             'write for example base_url = "https://www.example.org/"')
+    if not base_url.endswith("/"):
+        base_url += "/"
+
+    languages = settings["languages"]
+    if (not isinstance(languages, list) or len(languages) < 2
+            or not all(isinstance(lang, str) for lang in languages)):
+        fail("languages", "'languages' must be a list of at least two language codes",
+             'write for example languages = ["sv", "en"]')
+    for lang in languages:
+        if lang not in KNOWN_LANGUAGES:
+            fail("languages", f"language '{lang}' is not supported",
+                 f"supported languages: {', '.join(KNOWN_LANGUAGES)}")
+    if len(set(languages)) != len(languages):
+        fail("languages", "'languages' lists a language twice", "list each language once")
+
+    default_language = settings["default_language"]
+    if default_language not in languages:
+        fail("default_language", f"'default_language' {default_language!r} is not in 'languages'",
+             f"use one of: {', '.join(languages)}")
+    seed = settings["seed"]
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        fail("seed", f"'seed' must be a whole number, not {seed!r}", "write for example seed = 0")
+
+    per_language: dict[str, dict[str, str]] = {}
+    for table in ("title", "description"):
+        value = data.get(table, {})
+        if not isinstance(value, dict):
+            fail(table, f"'{table}' must be a table with one entry per language",
+                 f'write [{table}] and then sv = "…" and en = "…" on their own lines')
+        for lang in sorted(value):
+            if lang not in languages:
+                fail(lang, f"'{table}.{lang}' is not one of the site's languages",
+                     f"use one of: {', '.join(languages)}", table)
+            if not isinstance(value[lang], str):
+                fail(lang, f"'{table}.{lang}' must be text", f'write {lang} = "…"', table)
+        per_language[table] = dict(value)
+    titles = {lang: per_language["title"].get(lang, _DEFAULT_TITLES.get(lang, "News"))
+              for lang in languages}
+    descriptions = {lang: per_language["description"].get(lang, "") for lang in languages}
+
+    paths = data.get("paths", {})
+    if not isinstance(paths, dict):
+        fail("paths", "'paths' must be a table", '[paths] then articles = "articles" and so on')
+    for key in sorted(paths):
+        if key not in _PATH_KEYS:
+            fail(key, f"unknown key 'paths.{key}'",
+                 f"allowed keys: {', '.join(sorted(_PATH_KEYS))}", "paths")
+        if not isinstance(paths[key], str) or not paths[key].strip():
+            fail(key, f"'paths.{key}' must be a folder name in quotes", f'{key} = "{key}"',
+                 "paths")
+    resolved: dict[str, Path] = {}
+    for key in sorted(_PATH_KEYS):
+        given = overrides.get(key)
+        resolved[key] = (Path(given).resolve() if given is not None
+                         else (root / paths.get(key, key)).resolve())
+
+    config = Config(
+        root=root.resolve(),
+        source=path.resolve() if path is not None else None,
+        base_url=base_url,
+        languages=tuple(languages),
+        default_language=default_language,
+        title=titles,
+        description=descriptions,
+        articles=resolved["articles"],
+        output=resolved["output"],
+        templates=resolved["templates"],
+        seed=seed,
+    )
+    _check_output_folder(config, shown)
+    return config
+
+
+def _check_output_folder(config: Config, shown: str) -> None:
+    """Refuse an output folder that would overwrite what the user wrote."""
+    output = config.output
+    for name, folder in (("articles", config.articles), ("templates", config.templates),
+                         ("site", config.root)):
+        if output == folder or folder.is_relative_to(output) or output.is_relative_to(
+                config.articles):
+            raise ConfigError(error(
+                shown, 1, "config",
+                f"the output folder {output} would hold or overwrite the {name} folder",
+                "choose a separate output folder, for example output = \"output\""))
+
+
+def find_config(start: Path | None = None) -> Path | None:
+    """Return ``bilingual.toml`` in ``start`` (default: the current folder), if any."""
+    candidate = (start or Path.cwd()) / CONFIG_NAME
+    return candidate if candidate.is_file() else None

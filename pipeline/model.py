@@ -1,0 +1,141 @@
+"""The data that flows between stages: small frozen records, one per idea.
+
+Every stage is a function from these records to these records, so each stage can be
+tested on plain strings without touching the disk.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+#: What a block is. ``title`` is not a kind of its own: a title is the first heading.
+BlockKind = Literal[
+    "heading", "paragraph", "list", "quote", "code", "table", "byline", "marker"
+]
+#: How a block's language was decided.
+How = Literal["marker", "detected", "context"]
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """A site's settings, read from ``bilingual.toml``; paths are absolute."""
+
+    root: Path  #: the folder holding bilingual.toml (paths below are relative to it)
+    source: Path | None  #: the config file itself, or None when the defaults are used
+    base_url: str  #: absolute URL of the published site, ending in "/"
+    languages: tuple[str, ...]  #: the site's languages, in display order
+    default_language: str  #: the language of x-default and of the root page
+    title: dict[str, str]  #: the site's name per language
+    description: dict[str, str]  #: one line about the site per language ("" if unset)
+    articles: Path  #: where sources are read from
+    output: Path  #: where pages are written; nothing is written outside it
+    templates: Path  #: the site's own templates, searched before the built-in theme
+    seed: int  #: seed of the language detector, so answers never change between runs
+
+
+@dataclass(frozen=True, slots=True)
+class SourceDocument:
+    """One source file as read from disk, before any parsing of its body."""
+
+    path: str  #: path as shown to the user (relative to the site root, with "/")
+    kind: Literal["text", "markdown"]  #: how the body is written
+    meta: dict[str, Any]  #: front matter, already checked against the allowed keys
+    meta_lines: dict[str, int]  #: 1-based line of each front-matter key, for diagnostics
+    text: str  #: the body, front matter removed
+    body_line: int  #: 1-based line in the file where ``text`` starts
+    file_lang: str | None  #: language from the file name (``slug.sv.md``), else None
+    key: str  #: translation key: front matter ``translation_key`` or the file stem
+    digest: str  #: sha256 of the file's bytes, for caches and reports
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A stretch of a block's HTML in another language than the block around it."""
+
+    lang: str  #: language of the stretch
+    html: str  #: its HTML
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One block of a source: a heading, paragraph, list, quote, byline or marker."""
+
+    kind: BlockKind  #: what the block is
+    text: str  #: plain text (markup removed), used for detection and summaries
+    html: str  #: rendered inner HTML (for headings/paragraphs) or whole element HTML
+    start_line: int  #: first line in the source file, 1-based
+    end_line: int  #: last line in the source file, 1-based, inclusive
+    level: int = 0  #: heading level (1 = title); 0 for other kinds
+    lang: str | None = None  #: language code, or None when undecided
+    confidence: float = 0.0  #: 0..1, how sure the decision is
+    how: How | None = None  #: marker, detected or context
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    """Facts about an article lifted out of its byline or front matter."""
+
+    date: datetime.date | None = None  #: publication date
+    publisher: str | None = None  #: who published it, from "Publicerat av …"
+    byline_line: int | None = None  #: line of the byline the facts came from
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One language variant of one source: what a single page shows."""
+
+    key: str  #: translation key shared by all variants of the same article
+    lang: str  #: this variant's language
+    title: str  #: title in this language
+    slug: str  #: URL segment, unique per language
+    date: datetime.date | None  #: publication date
+    publisher: str | None  #: publisher from the byline
+    author: str | None  #: author from front matter
+    summary: str  #: one or two sentences in this language
+    tags: tuple[str, ...]  #: tags from front matter
+    blocks: tuple[Block, ...]  #: body blocks in source order (title excluded)
+    source: str  #: the source file's display path
+    title_line: int  #: line of the title (for collision reports)
+    word_count: int  #: words of body text, used to spot summaries
+    partial: bool | None = None  #: front matter ``summary_only``; None lets the pair decide
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSet:
+    """All variants of one article, keyed by language, plus what is missing."""
+
+    key: str  #: translation key
+    variants: dict[str, Article]  #: language → variant, in the site's language order
+    summaries: frozenset[str] = field(default_factory=frozenset)  #: languages that only summarise
+
+    def missing(self, languages: tuple[str, ...]) -> tuple[str, ...]:
+        """The site languages this article has no variant in."""
+        return tuple(lang for lang in languages if lang not in self.variants)
+
+
+@dataclass(frozen=True, slots=True)
+class OutputFile:
+    """One file the build produces: where, what bytes, and which sources made it."""
+
+    path: str  #: path below the output folder, with "/"
+    content: bytes  #: exact bytes to write
+    sources: tuple[str, ...]  #: display paths of the sources that went into it
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    """What a build did and what it found."""
+
+    diagnostics: tuple  #: every Diagnostic, sorted by file and line
+    written: tuple[str, ...]  #: output paths whose bytes changed
+    unchanged: tuple[str, ...]  #: output paths already holding the right bytes
+    articles: int  #: articles (translation keys) built
+    failed: tuple[str, ...]  #: sources that could not be built
+
+    @property
+    def ok(self) -> bool:
+        """True when no diagnostic is an error."""
+        return not any(d.severity == "error" for d in self.diagnostics)

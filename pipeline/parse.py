@@ -1,0 +1,309 @@
+"""Split a source body into Blocks with line spans: plain text by lines, Markdown by tokens.
+
+Plain text: the first block is the title; each non-empty line is a block unless the
+text is hard-wrapped; a short line without final punctuation before a paragraph is a
+heading; bare URLs become links. Markdown goes through markdown-it-py and keeps its
+``Token.map`` line spans.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from html import escape
+
+from linkify_it import LinkifyIt
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from .meta import read_byline
+from .model import Block, SourceDocument
+
+#: An author's language marker: ``<!-- lang: en -->``; ``auto`` hands back to detection.
+LANG_MARKER = re.compile(r"^\s*<!--\s*lang:\s*([a-z]{2}|auto)\s*-->\s*$", re.IGNORECASE)
+_SEPARATOR = re.compile(r"^\s*([-_=*~·•])(\s*\1){2,}\s*$")
+#: Lines that only announce the other half of a two-language post.
+_ANNOUNCEMENTS = {
+    "en": re.compile(
+        r"^\(?\s*(english\s+(version|text|translation|summary)?\s*(below|follows|further down)"
+        r"|scroll\s+down\s+for\s+(the\s+)?english(\s+version)?|in\s+english|english"
+        r"|english\s+version|english\s+summary)\s*[:.!]?\s*\)?$", re.IGNORECASE),
+    "sv": re.compile(
+        r"^\(?\s*(svensk\s+(version|text|översättning|sammanfattning)\s*"
+        r"(nedan|längre\s+ner|längre\s+ned|följer)|på\s+svenska|svenska|svensk\s+version"
+        r"|swedish\s+version\s+below)\s*[:.!]?\s*\)?$", re.IGNORECASE),
+}
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•–]|(\d{1,3})[.)])\s+(.*)$")
+_QUOTE_LINE = re.compile(r"^\s*>\s?(.*)$")
+_FINAL_PUNCTUATION = tuple(".!?:;,…")
+_CLOSING_QUOTES = "\"'”’»)"
+_HEADING_MAX_CHARS = 90
+_HEADING_MAX_WORDS = 12
+_WRAP_MAX_WIDTH = 100
+
+
+def parse_blocks(document: SourceDocument) -> tuple[Block, ...]:
+    """Parse a document's body into blocks, line numbers relative to the whole file."""
+    if document.kind == "markdown":
+        return parse_markdown(document.text, document.body_line)
+    return parse_text(document.text, document.body_line)
+
+
+def announced_language(text: str) -> str | None:
+    """The language a line like "English version below" announces, else None."""
+    for lang, pattern in _ANNOUNCEMENTS.items():
+        if pattern.match(text.strip()):
+            return lang
+    return None
+
+
+def _marker_block(text: str, start: int, end: int) -> Block | None:
+    """A marker block for a language marker, a separator line or an announcement."""
+    stripped = text.strip()
+    found = LANG_MARKER.match(stripped)
+    if found:
+        lang = found.group(1).lower()
+        return Block("marker", f"lang: {lang}", "", start, end,
+                     lang=None if lang == "auto" else lang, confidence=1.0, how="marker")
+    if _SEPARATOR.match(stripped):
+        return Block("marker", stripped, "", start, end, confidence=1.0, how="marker")
+    lang = announced_language(stripped)
+    if lang:
+        return Block("marker", stripped, "", start, end, lang=lang, confidence=1.0,
+                     how="marker")
+    return None
+
+
+# --- plain text -------------------------------------------------------------------------
+
+
+@cache
+def _linkify() -> LinkifyIt:
+    """One shared linkifier (building it compiles many patterns)."""
+    return LinkifyIt()
+
+
+def link_text(text: str) -> str:
+    """Escape ``text`` for HTML and turn bare URLs and e-mail addresses into links."""
+    linkify = _linkify()
+    matches = linkify.match(text) if linkify.test(text) else None
+    if not matches:
+        return escape(text, quote=False)
+    parts, position = [], 0
+    for match in matches:
+        parts.append(escape(text[position:match.index], quote=False))
+        parts.append(f'<a href="{escape(match.url)}">{escape(match.text, quote=False)}</a>')
+        position = match.last_index
+    parts.append(escape(text[position:], quote=False))
+    return "".join(parts)
+
+
+def is_hard_wrapped(lines: list[str]) -> bool:
+    """True when lines were broken at a fixed width, so blank lines separate paragraphs.
+
+    Pasted posts keep each paragraph on one long line; e-mail and editor text wraps at
+    about 72-80 characters. Wrapped text has no long lines and most lines that continue
+    onto the next reach close to the wrap width.
+    """
+    widths = [len(line.rstrip()) for line in lines if line.strip()]
+    if not widths or max(widths) > _WRAP_MAX_WIDTH:
+        return False
+    continued = [len(lines[i].rstrip()) for i in range(len(lines) - 1)
+                 if lines[i].strip() and lines[i + 1].strip()
+                 and not _LIST_ITEM.match(lines[i + 1])]
+    if not continued:
+        return False
+    width = max(widths)
+    near_width = sum(1 for w in continued if w >= width - 25)
+    return near_width >= 0.8 * len(continued)
+
+
+def _text_groups(lines: list[str]) -> list[tuple[int, int]]:
+    """(first, last) line indexes of each block; lists and quotes keep their lines together."""
+    wrapped = is_hard_wrapped(lines)
+    groups: list[tuple[int, int]] = []
+    index = 0
+    while index < len(lines):
+        if not lines[index].strip():
+            index += 1
+            continue
+        start = index
+        if _LIST_ITEM.match(lines[index]) or _QUOTE_LINE.match(lines[index]):
+            pattern = _LIST_ITEM if _LIST_ITEM.match(lines[index]) else _QUOTE_LINE
+            while (index + 1 < len(lines) and lines[index + 1].strip()
+                   and (pattern.match(lines[index + 1])
+                        or (wrapped and lines[index + 1].startswith(" ")))):
+                index += 1
+        elif wrapped:
+            while (index + 1 < len(lines) and lines[index + 1].strip()
+                   and not _LIST_ITEM.match(lines[index + 1])
+                   and not _QUOTE_LINE.match(lines[index + 1])):
+                index += 1
+        groups.append((start, index))
+        index += 1
+    return groups
+
+
+def _looks_like_heading(text: str) -> bool:
+    """Short, one line, and no sentence-ending punctuation."""
+    stripped = text.strip().rstrip(_CLOSING_QUOTES)
+    return (0 < len(text.strip()) <= _HEADING_MAX_CHARS
+            and len(text.split()) <= _HEADING_MAX_WORDS
+            and not stripped.endswith(_FINAL_PUNCTUATION))
+
+
+def parse_text(text: str, first_line: int = 1) -> tuple[Block, ...]:
+    """Parse a plain-text body (see the module docstring for the rules)."""
+    lines = text.split("\n")
+    blocks: list[Block] = []
+    for start, end in _text_groups(lines):
+        group = [line.strip() for line in lines[start:end + 1]]
+        line_from, line_to = first_line + start, first_line + end
+        joined = " ".join(group)
+        marker = _marker_block(joined, line_from, line_to) if start == end else None
+        if marker:
+            blocks.append(marker)
+        elif all(_LIST_ITEM.match(line) for line in group):
+            items = [_LIST_ITEM.match(line) for line in group]
+            tag = "ol" if items[0].group(1) else "ul"
+            body = "".join(f"<li>{link_text(item.group(2))}</li>" for item in items)
+            blocks.append(Block("list", "\n".join(i.group(2) for i in items),
+                                f"<{tag}>{body}</{tag}>", line_from, line_to))
+        elif _QUOTE_LINE.match(group[0]):
+            quoted = " ".join(_QUOTE_LINE.match(line).group(1).strip() if _QUOTE_LINE.match(line)
+                              else line for line in group)
+            blocks.append(Block("quote", quoted,
+                                f"<blockquote><p>{link_text(quoted)}</p></blockquote>",
+                                line_from, line_to))
+        elif read_byline(joined):
+            blocks.append(Block("byline", joined, escape(joined, quote=False), line_from,
+                                line_to))
+        else:
+            blocks.append(Block("paragraph", joined, f"<p>{link_text(joined)}</p>",
+                                line_from, line_to))
+    return tuple(_promote_headings(blocks))
+
+
+def _promote_headings(blocks: list[Block]) -> list[Block]:
+    """The first content block is the title; a short unpunctuated line before a paragraph
+    is a heading."""
+    result: list[Block] = []
+    title_seen = False
+    for index, block in enumerate(blocks):
+        if block.kind != "paragraph" or block.start_line != block.end_line:
+            result.append(block)
+            continue
+        following = next((b for b in blocks[index + 1:] if b.kind not in ("marker", "byline")),
+                         None)
+        if not title_seen:
+            title_seen = True
+            result.append(_as_heading(block, 1))
+        elif (_looks_like_heading(block.text) and following is not None
+              and following.kind in ("paragraph", "list", "quote")
+              and not _looks_like_heading(following.text)):
+            result.append(_as_heading(block, 2))
+        else:
+            result.append(block)
+    return result
+
+
+def _as_heading(block: Block, level: int) -> Block:
+    """The same block as a heading of ``level``."""
+    return Block("heading", block.text, f"<h{level}>{link_text(block.text)}</h{level}>",
+                 block.start_line, block.end_line, level=level)
+
+
+# --- Markdown ---------------------------------------------------------------------------
+
+
+@cache
+def markdown_parser() -> MarkdownIt:
+    """CommonMark plus tables, strikethrough and bare-URL links (GFM-like)."""
+    return MarkdownIt("gfm-like", {"typographer": False})
+
+
+_KIND_OF = {
+    "heading_open": "heading",
+    "paragraph_open": "paragraph",
+    "bullet_list_open": "list",
+    "ordered_list_open": "list",
+    "blockquote_open": "quote",
+    "table_open": "table",
+    "fence": "code",
+    "code_block": "code",
+    "hr": "marker",
+    "html_block": "paragraph",
+}
+
+
+def plain_text(tokens: list[Token]) -> str:
+    """Readable text of a token run: inline text without markup, blocks on new lines."""
+    pieces: list[str] = []
+    for token in tokens:
+        if token.type == "inline":
+            words = []
+            for child in token.children or []:
+                if child.type in ("text", "code_inline"):
+                    words.append(child.content)
+                elif child.type in ("softbreak", "hardbreak"):
+                    words.append(" ")
+                elif child.type == "image":
+                    words.append(child.content)
+            pieces.append("".join(words).strip())
+        elif token.type in ("fence", "code_block"):
+            pieces.append(token.content.rstrip("\n"))
+    return "\n".join(piece for piece in pieces if piece)
+
+
+def parse_markdown(text: str, first_line: int = 1) -> tuple[Block, ...]:
+    """Parse a Markdown body into top-level blocks, keeping markdown-it's line spans."""
+    parser = markdown_parser()
+    tokens = parser.parse(text)
+    source_lines = text.split("\n")
+    blocks: list[Block] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        end = index
+        if token.nesting == 1:  # find the matching close at the same level
+            depth = 0
+            for end in range(index, len(tokens)):
+                depth += tokens[end].nesting
+                if depth == 0:
+                    break
+        run = tokens[index:end + 1]
+        index = end + 1
+        kind = _KIND_OF.get(token.type)
+        if kind is None or token.map is None:
+            continue
+        line_from = first_line + token.map[0]
+        line_to = first_line + token.map[1] - 1
+        while line_to > line_from and not source_lines[line_to - first_line].strip():
+            line_to -= 1  # markdown-it counts a trailing blank line into html blocks
+        content = plain_text(run)
+        if token.type == "html_block":
+            marker = _marker_block(token.content, line_from, line_to)
+            if marker is not None:
+                blocks.append(marker)
+                continue
+            if token.content.strip().startswith("<!--"):
+                continue  # an ordinary comment: not content
+            blocks.append(Block("paragraph", re.sub(r"<[^>]+>", " ", token.content).strip(),
+                                token.content.strip(), line_from, line_to))
+            continue
+        if token.type == "hr":
+            blocks.append(Block("marker", token.markup, "", line_from, line_to,
+                                confidence=1.0, how="marker"))
+            continue
+        html = parser.renderer.render(run, parser.options, {}).strip()
+        if kind == "paragraph":
+            marker = _marker_block(content, line_from, line_to)
+            if marker is not None and marker.how == "marker" and marker.lang is not None:
+                blocks.append(marker)
+                continue
+            if read_byline(content):
+                blocks.append(Block("byline", content, html, line_from, line_to))
+                continue
+        level = int(token.tag[1]) if kind == "heading" else 0
+        blocks.append(Block(kind, content, html, line_from, line_to, level=level))
+    return tuple(blocks)

@@ -1,0 +1,236 @@
+"""Find sources and read them: strict UTF-8, YAML front matter, language from file names.
+
+``parse_source`` is pure (bytes in, SourceDocument out); ``read_source`` and
+``discover_sources`` are the only functions here that touch the disk.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .diagnostics import Diagnostic, error
+from .model import SourceDocument
+
+SOURCE_SUFFIXES = (".txt", ".md")
+
+#: Front-matter keys and what each must hold.
+FRONT_MATTER_KEYS = {
+    "title": "text, or one text per language (title: {sv: …, en: …})",
+    "date": "a date written 2025-03-12",
+    "slug": "text, or one per language",
+    "lang": "a language code such as sv or en",
+    "translation_key": "text shared by the variants of one article",
+    "author": "text",
+    "summary": "text, or one per language",
+    "tags": "a list such as [klimat, ungdom]",
+    "summary_only": "true or false: this variant only summarises the other language's article",
+}
+_PER_LANGUAGE_KEYS = ("title", "slug", "summary")
+_FENCE = re.compile(r"^---[ \t]*$")
+_FENCE_END = re.compile(r"^(---|\.\.\.)[ \t]*$")
+
+
+def discover_sources(articles: Path) -> list[Path]:
+    """Every ``.txt``/``.md`` file below ``articles``, sorted by path.
+
+    Names starting with "." or "_" (and anything inside such folders) are skipped, so
+    drafts and notes can live beside the articles.
+    """
+    found = []
+    for path in articles.rglob("*"):
+        relative = path.relative_to(articles)
+        if any(part.startswith((".", "_")) for part in relative.parts):
+            continue
+        if path.suffix in SOURCE_SUFFIXES and path.is_file():
+            found.append(path)
+    return sorted(found, key=lambda p: p.relative_to(articles).as_posix())
+
+
+def read_source(path: Path, shown: str, languages: tuple[str, ...]
+                ) -> tuple[SourceDocument | None, list[Diagnostic]]:
+    """Read one file from disk and parse it; never raises for bad content."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [error(shown, 1, "read", f"cannot read the file: {exc.strerror}",
+                            "check that the file exists and that you may read it")]
+    return parse_source(shown, data, languages)
+
+
+def _file_language(name: str, languages: tuple[str, ...]) -> tuple[str, str | None, str | None]:
+    """Split ``slug.sv.md`` into (stem, language, problem)."""
+    stem = name.rsplit(".", 1)[0]
+    match = re.fullmatch(r"(.+)\.([a-z]{2})", stem)
+    if not match:
+        return stem, None, None
+    if match.group(2) not in languages:
+        return match.group(1), None, match.group(2)
+    return match.group(1), match.group(2), None
+
+
+def parse_source(shown: str, data: bytes, languages: tuple[str, ...]
+                 ) -> tuple[SourceDocument | None, list[Diagnostic]]:
+    """Turn a file's bytes into a SourceDocument, or report why it cannot be used."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, [error(
+            shown, line, "encoding",
+            f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} cannot be read)",
+            "open it in your editor and save it with the encoding 'UTF-8'")]
+    if "\x00" in text:
+        return None, [error(shown, text[: text.index("\x00")].count("\n") + 1, "encoding",
+                            "the file holds binary data, not text",
+                            "only plain text (.txt) and Markdown (.md) files belong here")]
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+    name = shown.rsplit("/", 1)[-1]
+    stem, file_lang, bad_lang = _file_language(name, languages)
+    if bad_lang:
+        return None, [error(shown, 1, "language",
+                            f"the file name says language '{bad_lang}', which this site does "
+                            f"not have ({', '.join(languages)})",
+                            f"rename the file to {stem}.<language>{name[name.rindex('.'):]}")]
+
+    meta, meta_lines, body, body_line, diagnostics = _split_front_matter(shown, text, languages)
+    if meta is None:
+        return None, diagnostics
+    if not body.strip():
+        return None, diagnostics + [error(shown, body_line, "empty",
+                                          "the article has no text",
+                                          "write the article below the front matter")]
+    if file_lang and "lang" in meta and meta["lang"] != file_lang:
+        diagnostics.append(error(shown, meta_lines["lang"], "language",
+                                 f"front matter says lang: {meta['lang']} but the file name "
+                                 f"says {file_lang}", "make the two agree"))
+        return None, diagnostics
+    document = SourceDocument(
+        path=shown,
+        kind="markdown" if name.endswith(".md") else "text",
+        meta=meta,
+        meta_lines=meta_lines,
+        text=body,
+        body_line=body_line,
+        file_lang=file_lang or meta.get("lang"),
+        key=meta.get("translation_key") or stem,
+        digest=hashlib.sha256(data).hexdigest(),
+    )
+    return document, diagnostics
+
+
+def _split_front_matter(shown: str, text: str, languages: tuple[str, ...]):
+    """Return (meta, meta_lines, body, body_line, diagnostics); meta is None on error."""
+    lines = text.split("\n")
+    if not lines or not _FENCE.match(lines[0]):
+        return {}, {}, text, 1, []
+    for index in range(1, len(lines)):
+        if _FENCE_END.match(lines[index]):
+            break
+    else:
+        return None, {}, "", 1, [error(
+            shown, 1, "front-matter", "the front matter starting here is never closed",
+            "end the front matter with a line holding only ---")]
+    yaml_text = "\n".join(lines[1:index])
+    body = "\n".join(lines[index + 1:])
+    body_line = index + 2
+    try:
+        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
+        raw = yaml.safe_load(yaml_text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return None, {}, "", 1, [error(
+            shown, line, "front-matter", f"the front matter is not valid YAML: {problem}",
+            "write one 'key: value' per line; put text holding ':' or '#' in quotes")]
+    if raw is None:
+        return {}, {}, body, body_line, []
+    if not isinstance(raw, dict):
+        return None, {}, "", 2, [error(shown, 2, "front-matter",
+                                       "the front matter must be 'key: value' lines",
+                                       "write for example  title: Mitt inlägg")]
+    meta_lines = {key_node.value: key_node.start_mark.line + 2
+                  for key_node, _ in getattr(node, "value", [])
+                  if isinstance(getattr(key_node, "value", None), str)}
+    meta, diagnostics = _check_front_matter(shown, raw, meta_lines, languages)
+    return (None if diagnostics else meta), meta_lines, body, body_line, diagnostics
+
+
+def _check_front_matter(shown: str, raw: dict, lines: dict[str, int],
+                        languages: tuple[str, ...]) -> tuple[dict[str, Any], list[Diagnostic]]:
+    """Check every key's name and type; return the cleaned mapping and problems."""
+    problems: list[Diagnostic] = []
+    meta: dict[str, Any] = {}
+
+    def bad(key: str, message: str) -> None:
+        problems.append(error(shown, lines.get(str(key), 2), "front-matter", message,
+                              f"'{key}' must be {FRONT_MATTER_KEYS.get(key, '')}"
+                              if key in FRONT_MATTER_KEYS else
+                              f"allowed keys: {', '.join(FRONT_MATTER_KEYS)}"))
+
+    for key in sorted(raw, key=str):
+        value = raw[key]
+        if key not in FRONT_MATTER_KEYS:
+            bad(key, f"unknown front-matter key '{key}'")
+        elif key in _PER_LANGUAGE_KEYS:
+            if isinstance(value, dict):
+                unknown = [lang for lang in value if lang not in languages]
+                if unknown or not all(isinstance(v, str) and v.strip() for v in value.values()):
+                    bad(key, f"'{key}' per language needs text for the site's languages "
+                             f"({', '.join(languages)})")
+                else:
+                    meta[key] = {lang: value[lang].strip() for lang in languages if lang in value}
+            elif isinstance(value, str | int | float) and str(value).strip():
+                meta[key] = str(value).strip()
+            else:
+                bad(key, f"'{key}' is empty or not text")
+        elif key == "date":
+            date = _to_date(value)
+            if date is None:
+                bad(key, f"'date' {value!r} is not a date")
+            else:
+                meta[key] = date
+        elif key == "lang":
+            if value not in languages:
+                bad(key, f"'lang' {value!r} is not one of the site's languages "
+                         f"({', '.join(languages)})")
+            else:
+                meta[key] = value
+        elif key == "tags":
+            tags = [value] if isinstance(value, str) else value
+            if not isinstance(tags, list) or not all(isinstance(t, str | int) for t in tags):
+                bad(key, "'tags' must be a list of words")
+            else:
+                meta[key] = tuple(str(t).strip() for t in tags if str(t).strip())
+        elif key == "summary_only":
+            if not isinstance(value, bool):
+                bad(key, f"'summary_only' must be true or false, not {value!r}")
+            else:
+                meta[key] = value
+        else:  # author, translation_key
+            if not isinstance(value, str | int) or not str(value).strip():
+                bad(key, f"'{key}' is empty or not text")
+            else:
+                meta[key] = str(value).strip()
+    return meta, problems
+
+
+def _to_date(value: Any) -> datetime.date | None:
+    """Accept a YAML date, a datetime, or an ISO date string."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            return None
+    return None

@@ -1,0 +1,272 @@
+"""Render article sets into pages through Jinja templates; no disk writes here.
+
+Python prepares plain views (URLs, localized dates, labels); templates hold the markup.
+A site's own ``templates/`` folder overrides the built-in theme file by file.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from babel import Locale
+from babel.dates import format_date
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from .model import Article, ArticleSet, Config, OutputFile
+
+#: Words the theme shows, per language. Templates pick them through ``t``.
+UI_TEXT = {
+    "sv": {
+        "skip": "Hoppa till innehållet",
+        "language_nav": "Språk",
+        "articles": "Artiklar",
+        "published": "Publicerad",
+        "publisher": "Utgivare",
+        "author": "Skribent",
+        "only_in": "Bara på {language}",
+        "summary_badge": "sammanfattning",
+        "summary_notice": "Det här är en sammanfattning. Hela artikeln finns på {language}:",
+        "not_translated": "Artikeln finns inte på {language}.",
+        "to_start": "Till startsidan",
+        "choose_language": "Välj språk",
+        "no_articles": "Inga artiklar ännu.",
+    },
+    "en": {
+        "skip": "Skip to content",
+        "language_nav": "Language",
+        "articles": "Articles",
+        "published": "Published",
+        "publisher": "Publisher",
+        "author": "Author",
+        "only_in": "Only in {language}",
+        "summary_badge": "summary",
+        "summary_notice": "This is a summary. The full article is in {language}:",
+        "not_translated": "This article is not available in {language}.",
+        "to_start": "Go to the start page",
+        "choose_language": "Choose a language",
+        "no_articles": "No articles yet.",
+    },
+}
+DATE_PATTERN = "EEEE d MMMM y"
+_FIRST_TAG = re.compile(r"^<([a-zA-Z][a-zA-Z0-9]*)")
+
+
+def builtin_theme() -> Path:
+    """The default templates: inside the installed package, or the repository's folder."""
+    packaged = Path(__file__).parent / "theme"
+    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "templates"
+
+
+def make_environment(config: Config) -> Environment:
+    """Jinja with autoescape and StrictUndefined; site templates first, then the theme."""
+    folders = [config.templates, builtin_theme()]
+    unique = [str(f) for i, f in enumerate(folders) if f.is_dir() and f not in folders[:i]]
+    return Environment(
+        loader=FileSystemLoader(unique),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+@cache
+def language_name(lang: str, in_lang: str) -> str:
+    """The name of ``lang`` written in ``in_lang`` ("engelska", "Swedish")."""
+    return Locale.parse(in_lang).languages.get(lang, lang)
+
+
+def self_name(lang: str) -> str:
+    """A language's own name, capitalised for a switcher ("Svenska", "English")."""
+    name = Locale.parse(lang).get_display_name(lang) or lang
+    return name[:1].upper() + name[1:]
+
+
+def localized_date(date: datetime.date | None, lang: str) -> str:
+    """"torsdag 21 november 2019" / "Thursday 21 November 2019"; "" when undated."""
+    return format_date(date, DATE_PATTERN, locale=lang) if date else ""
+
+
+def with_lang(html: str, lang: str | None, page_lang: str) -> Markup:
+    """Mark a block written in another language than its page with ``lang``."""
+    if lang and lang != page_lang:
+        html = _FIRST_TAG.sub(lambda m: f'<{m.group(1)} lang="{lang}"', html, count=1)
+    return Markup(html)
+
+
+class Urls:
+    """Where each page lives: file path in output/, absolute URL, and site-relative link."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.base_path = urlsplit(base_url).path or "/"
+
+    def article_path(self, article: Article) -> str:
+        """Output file of an article page."""
+        return f"{article.lang}/{article.slug}/index.html"
+
+    def index_path(self, lang: str | None) -> str:
+        """Output file of a language index (or the root page when lang is None)."""
+        return f"{lang}/index.html" if lang else "index.html"
+
+    def absolute(self, path: str) -> str:
+        """Absolute URL of an output file (index.html dropped)."""
+        return self.base_url + path.removesuffix("index.html")
+
+    def link(self, path: str) -> str:
+        """Root-relative link to an output file, honouring a base URL with a path."""
+        return self.base_path + path.removesuffix("index.html")
+
+
+def render_site(config: Config, sets: list[ArticleSet]) -> list[OutputFile]:
+    """Every page of the site: articles, language indexes, the root page, the stylesheet."""
+    environment = make_environment(config)
+    urls = Urls(config.base_url)
+    files = []
+    for article_set in sets:
+        for article in article_set.variants.values():
+            files.append(_render_article(environment, config, urls, article_set, article))
+    for lang in config.languages:
+        files.append(_render_index(environment, config, urls, sets, lang))
+    files.append(_render_root(environment, config, urls))
+    stylesheet, _, _ = environment.loader.get_source(environment, "assets/style.css")
+    files.append(OutputFile("assets/style.css", stylesheet.encode("utf-8"), ()))
+    return sorted(files, key=lambda f: f.path)
+
+
+def _common(config: Config, urls: Urls, lang: str, path: str) -> dict:
+    """View fields every page has."""
+    return {
+        "lang": lang,
+        "site_title": config.title[lang],
+        "site_description": config.description[lang],
+        "canonical": urls.absolute(path),
+        "home_href": urls.link(urls.index_path(lang)),
+        "css_href": urls.link("assets/style.css"),
+        "t": UI_TEXT[lang],
+    }
+
+
+def _alternates(urls: Urls, paths: dict[str, str], default_path: str) -> list[dict]:
+    """hreflang links: every language version, then x-default."""
+    links = [{"hreflang": lang, "href": urls.absolute(path)} for lang, path in paths.items()]
+    links.append({"hreflang": "x-default", "href": urls.absolute(default_path)})
+    return links
+
+
+def _render_article(environment: Environment, config: Config, urls: Urls,
+                    article_set: ArticleSet, article: Article) -> OutputFile:
+    """One article page, linked to its translations."""
+    lang = article.lang
+    path = urls.article_path(article)
+    paths = {other: urls.article_path(variant) for other, variant in article_set.variants.items()}
+    default = paths.get(config.default_language, path)
+    switcher = []
+    for other in config.languages:
+        if other == lang:
+            continue
+        variant = article_set.variants.get(other)
+        switcher.append({
+            "lang": other,
+            "label": self_name(other),
+            "href": urls.link(paths[other]) if variant else urls.link(urls.index_path(other)),
+            "translated": variant is not None,
+            "summary": other in article_set.summaries,
+            "note": "" if variant else UI_TEXT[lang]["not_translated"].format(
+                language=language_name(other, lang)),
+        })
+    full_versions = [
+        {"lang": other, "title": variant.title, "href": urls.link(paths[other]),
+         "language": language_name(other, lang)}
+        for other, variant in article_set.variants.items()
+        if other != lang and other not in article_set.summaries
+    ] if lang in article_set.summaries else []
+    view = {
+        **_common(config, urls, lang, path),
+        "title": article.title,
+        "date_iso": article.date.isoformat() if article.date else "",
+        "date_text": localized_date(article.date, lang),
+        "publisher": article.publisher or "",
+        "author": article.author or "",
+        "summary": article.summary,
+        "tags": list(article.tags),
+        "blocks": [with_lang(block.html, block.lang, lang) for block in article.blocks],
+        "alternates": _alternates(urls, paths, default),
+        "switcher": switcher,
+        "is_summary": lang in article_set.summaries,
+        "full_versions": full_versions,
+    }
+    html = environment.get_template("article.html").render(page=view)
+    return OutputFile(path, html.encode("utf-8"), (article.source,))
+
+
+def _sort_key(article: Article) -> tuple:
+    """Newest first; undated last; then title and key so ties never depend on input order."""
+    ordinal = article.date.toordinal() if article.date else 0
+    return (-ordinal, article.title.casefold(), article.key)
+
+
+def _render_index(environment: Environment, config: Config, urls: Urls,
+                  sets: list[ArticleSet], lang: str) -> OutputFile:
+    """A language's start page: its articles, then articles only in other languages."""
+    path = urls.index_path(lang)
+    own = sorted((s.variants[lang] for s in sets if lang in s.variants), key=_sort_key)
+    summaries = {s.key for s in sets if lang in s.summaries}
+    entries = [{
+        "title": a.title, "href": urls.link(urls.article_path(a)), "date_iso":
+        a.date.isoformat() if a.date else "", "date_text": localized_date(a.date, lang),
+        "summary": a.summary, "is_summary": a.key in summaries,
+    } for a in own]
+    elsewhere = []
+    for other in config.languages:
+        if other == lang:
+            continue
+        only = sorted((s.variants[other] for s in sets
+                       if other in s.variants and lang not in s.variants), key=_sort_key)
+        if only:
+            elsewhere.append({
+                "lang": other,
+                "heading": UI_TEXT[lang]["only_in"].format(language=language_name(other, lang)),
+                "entries": [{"title": a.title, "href": urls.link(urls.article_path(a)),
+                             "date_iso": a.date.isoformat() if a.date else "",
+                             "date_text": localized_date(a.date, lang)} for a in only],
+            })
+    paths = {other: urls.index_path(other) for other in config.languages}
+    view = {
+        **_common(config, urls, lang, path),
+        "title": config.title[lang],
+        "entries": entries,
+        "elsewhere": elsewhere,
+        "alternates": _alternates(urls, paths, urls.index_path(None)),
+        "switcher": [{"lang": other, "label": self_name(other),
+                      "href": urls.link(paths[other]), "translated": True, "summary": False,
+                      "note": ""} for other in config.languages if other != lang],
+    }
+    html = environment.get_template("index.html").render(page=view)
+    sources = tuple(sorted({a.source for s in sets for a in s.variants.values()}))
+    return OutputFile(path, html.encode("utf-8"), sources)
+
+
+def _render_root(environment: Environment, config: Config, urls: Urls) -> OutputFile:
+    """The x-default page: a choice of language, each offered in its own language."""
+    lang = config.default_language
+    path = urls.index_path(None)
+    paths = {other: urls.index_path(other) for other in config.languages}
+    view = {
+        **_common(config, urls, lang, path),
+        "title": config.title[lang],
+        "choices": [{"lang": other, "label": self_name(other), "site_title": config.title[other],
+                     "href": urls.link(paths[other]),
+                     "prompt": UI_TEXT[other]["choose_language"]}
+                    for other in config.languages],
+        "alternates": _alternates(urls, paths, path),
+        "switcher": [],
+    }
+    html = environment.get_template("home.html").render(page=view)
+    return OutputFile(path, html.encode("utf-8"), ())
