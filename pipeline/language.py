@@ -23,6 +23,9 @@ CONFIDENT = 0.8
 #: A block must reach this to leave the language its source declares (front matter or
 #: file name): the declaration is a strong prior, not a verdict.
 OVERRULE_DECLARED = 0.9
+#: A paragraph (not a heading or short block) this sure keeps its own language unless
+#: the blocks on both sides agree on another one.
+_KEEP_OWN = 0.6
 #: Letters of evidence at which detection is trusted fully.
 _FULL_EVIDENCE_LETTERS = 60
 #: Shorter blocks always consult their context (the "~20 characters" rule).
@@ -138,6 +141,11 @@ def _smooth(blocks: list[Block], declared: str | None) -> list[Block]:
             continue
         before = next((a for a in reversed(anchors[:index]) if a is not None), None)
         after = next((a for a in anchors[index + 1:] if a is not None), None)
+        if (not _is_weak(block) and block.lang and block.confidence >= _KEEP_OWN
+                and not (before and after and before.lang == after.lang != block.lang)):
+            # A real sentence keeps its own reading unless both sides say otherwise.
+            result.append(block)
+            continue
         if block.kind == "heading":
             # A heading introduces what follows it.
             neighbour = after or before

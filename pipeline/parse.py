@@ -39,6 +39,7 @@ _FINAL_PUNCTUATION = tuple(".!?:;,…")
 _CLOSING_QUOTES = "\"'”’»)"
 _HEADING_MAX_CHARS = 90
 _HEADING_MAX_WORDS = 12
+_WRAP_MIN_WIDTH = 55
 _WRAP_MAX_WIDTH = 100
 
 
@@ -101,21 +102,31 @@ def link_text(text: str) -> str:
 def is_hard_wrapped(lines: list[str]) -> bool:
     """True when lines were broken at a fixed width, so blank lines separate paragraphs.
 
-    Pasted posts keep each paragraph on one long line; e-mail and editor text wraps at
-    about 72-80 characters. Wrapped text has no long lines and most lines that continue
-    onto the next reach close to the wrap width.
+    Pasted posts keep each paragraph on one line; e-mail and editor text wraps at about
+    60-80 characters. In wrapped text no line is long, lines that continue onto the
+    next reach close to the wrap width, and they mostly stop mid-sentence.
     """
     widths = [len(line.rstrip()) for line in lines if line.strip()]
-    if not widths or max(widths) > _WRAP_MAX_WIDTH:
+    if not widths or not _WRAP_MIN_WIDTH <= max(widths) <= _WRAP_MAX_WIDTH:
         return False
-    continued = [len(lines[i].rstrip()) for i in range(len(lines) - 1)
+    continued = [lines[i].rstrip() for i in range(len(lines) - 1)
                  if lines[i].strip() and lines[i + 1].strip()
-                 and not _LIST_ITEM.match(lines[i + 1])]
+                 and not _LIST_ITEM.match(lines[i]) and not _LIST_ITEM.match(lines[i + 1])]
     if not continued:
         return False
     width = max(widths)
-    near_width = sum(1 for w in continued if w >= width - 25)
-    return near_width >= 0.8 * len(continued)
+    near_width = sum(1 for line in continued if len(line) >= width - 25)
+    mid_sentence = sum(1 for line in continued
+                       if not line.rstrip(_CLOSING_QUOTES).endswith(_FINAL_PUNCTUATION))
+    return near_width >= 0.8 * len(continued) and mid_sentence >= 0.5 * len(continued)
+
+
+def _list_type(line: str) -> str | None:
+    """"ol" or "ul" for a list item line, None otherwise."""
+    found = _LIST_ITEM.match(line)
+    if not found:
+        return None
+    return "ol" if found.group(1) else "ul"
 
 
 def _text_groups(lines: list[str]) -> list[tuple[int, int]]:
@@ -128,11 +139,13 @@ def _text_groups(lines: list[str]) -> list[tuple[int, int]]:
             index += 1
             continue
         start = index
-        if _LIST_ITEM.match(lines[index]) or _QUOTE_LINE.match(lines[index]):
-            pattern = _LIST_ITEM if _LIST_ITEM.match(lines[index]) else _QUOTE_LINE
+        list_type = _list_type(lines[index])
+        if list_type:
             while (index + 1 < len(lines) and lines[index + 1].strip()
-                   and (pattern.match(lines[index + 1])
-                        or (wrapped and lines[index + 1].startswith(" ")))):
+                   and _list_type(lines[index + 1]) == list_type):
+                index += 1
+        elif _QUOTE_LINE.match(lines[index]):
+            while index + 1 < len(lines) and _QUOTE_LINE.match(lines[index + 1]):
                 index += 1
         elif wrapped:
             while (index + 1 < len(lines) and lines[index + 1].strip()
@@ -292,8 +305,9 @@ def parse_markdown(text: str, first_line: int = 1) -> tuple[Block, ...]:
                                 token.content.strip(), line_from, line_to))
             continue
         if token.type == "hr":
-            blocks.append(Block("marker", token.markup, "", line_from, line_to,
-                                confidence=1.0, how="marker"))
+            rule = source_lines[token.map[0]].strip()
+            blocks.append(Block("marker", rule, "", line_from, line_to, confidence=1.0,
+                                how="marker"))
             continue
         html = parser.renderer.render(run, parser.options, {}).strip()
         if kind == "paragraph":
