@@ -1,0 +1,119 @@
+"""Variants per language, titles, slugs, summaries and pairing of translations."""
+
+from __future__ import annotations
+
+from pipeline.assemble import make_slug, shorten
+from pipeline.build import process_document
+from pipeline.pair import pair_articles
+from pipeline.read import parse_source
+
+MIXED = (
+    "Tio år av samarbete med Kisumu\n\n"
+    "I år firar Nordvik kommun och Kisumu tio år av samarbete kring skola och vatten.\n\n"
+    "Ten years of partnership with Kisumu\n\n"
+    "This spring Nordvik and Kisumu celebrate ten years of working together on schools.\n\n"
+    "Publicerat av Nordvik kommun Onsdag 12 mars 2025\n\n"
+    "Samarbetet började 2015 med ett lärarutbyte mellan två skolor i de båda städerna.\n"
+)
+
+
+def process(name: str, text: str, detector):
+    document, problems = parse_source(name, text.encode("utf-8"), ("sv", "en"))
+    assert problems == [], problems
+    return process_document(document, detector)
+
+
+def test_mixed_source_gives_one_article_per_language(detector):
+    result = process("articles/kisumu.txt", MIXED, detector)
+    articles = {a.lang: a for a in result.articles}
+    assert set(articles) == {"sv", "en"}
+    assert articles["sv"].title == "Tio år av samarbete med Kisumu"
+    assert articles["en"].title == "Ten years of partnership with Kisumu"
+    assert [b.start_line for b in articles["sv"].blocks] == [3, 11]
+    assert [b.start_line for b in articles["en"].blocks] == [7]
+    assert articles["sv"].slug == "tio-ar-av-samarbete-med-kisumu"
+    for article in articles.values():
+        assert article.key == "kisumu"
+        assert article.publisher == "Nordvik kommun"
+        assert article.date.isoformat() == "2025-03-12"
+        assert all(b.kind != "byline" for b in article.blocks)
+
+
+def test_front_matter_overrides_title_slug_and_summary_per_language(detector):
+    text = ("---\ntitle: {sv: Egen rubrik, en: Own title}\nslug: {en: own-address}\n"
+            "summary: {sv: Kort om saken.}\n---\n" + MIXED)
+    articles = {a.lang: a for a in process("a.txt", text, detector).articles}
+    assert articles["sv"].title == "Egen rubrik" and articles["en"].title == "Own title"
+    assert articles["en"].slug == "own-address"
+    assert articles["sv"].slug == "egen-rubrik"
+    assert articles["sv"].summary == "Kort om saken."
+    assert articles["en"].summary.startswith("This spring Nordvik")
+
+
+def test_declared_language_keeps_other_language_blocks_as_passages(detector):
+    text = ("---\ntitle: Klimatveckan\nlang: sv\n---\n\nEtt svenskt stycke om veckan som "
+            "gick och vad de unga gjorde.\n\n<!-- lang: en -->\n\n> A quotation in English.\n\n"
+            "<!-- lang: sv -->\n\nAvslutning på svenska om nästa år och anmälan.\n")
+    [article] = process("klimat.md", text, detector).articles
+    assert article.lang == "sv"
+    assert [(b.kind, b.lang) for b in article.blocks] == [
+        ("paragraph", "sv"), ("quote", "en"), ("paragraph", "sv")]
+
+
+def test_other_language_without_a_heading_stays_in_the_main_page_with_a_warning(detector):
+    english = " ".join(["The municipality and its partners worked on water and schools."] * 8)
+    text = ("Rubrik på svenska om arbetet\n\nEtt svenskt stycke om kommunens arbete med vatten "
+            f"och skolor i flera år.\n\n{english}\n")
+    result = process("a.txt", text, detector)
+    [article] = result.articles
+    assert article.lang == "sv"
+    assert [b.lang for b in article.blocks] == ["sv", "en"]
+    assert [d.code for d in result.diagnostics] == ["no-title"]
+    assert result.diagnostics[0].line == 5
+
+
+def test_markdown_without_title_is_an_error(detector):
+    document, _ = parse_source("a.md", b"Bara ett stycke utan rubrik.\n", ("sv", "en"))
+    result = process_document(document, detector)
+    assert result.failed and result.articles == ()
+    assert result.diagnostics[0].code == "title"
+
+
+def test_pairs_are_grouped_by_key_and_summaries_are_marked(detector):
+    long_sv = "\n\n".join(["Ett långt svenskt stycke om partnerskapet och vad det har gett "
+                           "kommunen under många år av arbete."] * 6)
+    sv = process("p.sv.md", f"---\ntitle: Svensk\n---\n{long_sv}\n", detector).articles
+    en = process("p.en.md", "---\ntitle: English\n---\nA short English summary of it all.\n",
+                 detector).articles
+    sets, problems = pair_articles(list(en + sv), ("sv", "en"))
+    assert problems == []
+    [article_set] = sets
+    assert list(article_set.variants) == ["sv", "en"]
+    assert article_set.summaries == {"en"}
+
+
+def test_summary_only_in_front_matter_decides(detector):
+    sv = process("p.sv.md", "---\ntitle: Svensk\n---\nKort.\n", detector).articles
+    en = process("p.en.md", "---\ntitle: English\nsummary_only: false\n---\nShort.\n",
+                 detector).articles
+    [article_set], _ = pair_articles(list(sv + en), ("sv", "en"))
+    assert article_set.summaries == frozenset()
+
+
+def test_duplicates_and_url_collisions_are_all_reported(detector):
+    first = process("a.md", "---\ntitle: Samma\nlang: sv\n---\nText.\n", detector).articles
+    second = process("b.md", "---\ntitle: Samma\nlang: sv\n---\nText.\n", detector).articles
+    third = process("c.md", "---\ntitle: Annan\nlang: sv\ntranslation_key: a\n---\nText.\n",
+                    detector).articles
+    sets, problems = pair_articles(list(first + second + third), ("sv", "en"))
+    assert sorted((p.path, p.code) for p in problems) == [
+        ("b.md", "url-collision"), ("c.md", "duplicate")]
+    assert "a.md:2" in problems[0].message or "a.md:2" in problems[1].message
+    assert [s.key for s in sets] == ["a"]
+
+
+def test_slugs_and_summaries():
+    assert make_slug("Öppet hus på Ärlan: åtta år") == "oppet-hus-pa-arlan-atta-ar"
+    text = "Första meningen är här. Andra meningen fortsätter länge. " * 10
+    assert shorten(text, 60) == "Första meningen är här. Andra meningen fortsätter länge."
+    assert shorten("ord " * 100, 30).endswith("…")

@@ -1,0 +1,65 @@
+"""bilingual.toml: defaults, overrides, and errors that name file, line and key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import ConfigError, load_config
+
+GOOD = ('base_url = "https://example.org/news"\nlanguages = ["en", "sv"]\n'
+        'default_language = "en"\n[title]\nsv = "Nyheter"\nen = "News"\n'
+        '[paths]\narticles = "content"\n')
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "bilingual.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_values_are_read_and_paths_resolved_against_the_config_folder(tmp_path):
+    config = load_config(write(tmp_path, GOOD))
+    assert config.base_url == "https://example.org/news/"
+    assert config.languages == ("en", "sv")
+    assert config.default_language == "en"
+    assert config.title == {"en": "News", "sv": "Nyheter"}
+    assert config.articles == (tmp_path / "content").resolve()
+    assert config.output == (tmp_path / "output").resolve()
+
+
+def test_command_line_overrides_only_what_was_given(tmp_path):
+    config = load_config(write(tmp_path, GOOD), output=tmp_path / "elsewhere", articles=None)
+    assert config.output == (tmp_path / "elsewhere").resolve()
+    assert config.articles == (tmp_path / "content").resolve()
+
+
+@pytest.mark.parametrize(("text", "line", "words"), [
+    ('base_url = "https://example.org/"\ncolour = "blue"\n', 2, "unknown key 'colour'"),
+    ('[paths]\narticles = "a"\noutptu = "o"\n', 3, "unknown key 'paths.outptu'"),
+    ('base_url = "example.org"\n', 1, "'base_url' must be an absolute http(s) URL"),
+    ('languages = "sv"\n', 1, "'languages' must be a list"),
+    ('languages = ["sv", "de"]\n', 1, "language 'de' is not supported"),
+    ('default_language = "fi"\n', 1, "'default_language' 'fi' is not in 'languages'"),
+    ('\n[title]\nsv = "A"\nfi = "B"\n', 4, "'title.fi' is not one of the site's languages"),
+    ('\n\n[title]\nsv = 3\n', 4, "'title.sv' must be text"),
+    ('seed = "zero"\n', 1, "'seed' must be a whole number"),
+    ('base_url = "https://example.org/\n', 1, "not valid TOML"),
+])
+def test_errors_name_file_line_and_key(tmp_path, text, line, words):
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    diagnostic = caught.value.diagnostic
+    assert diagnostic.path == str(path)
+    assert diagnostic.line == line
+    assert words in diagnostic.message
+    assert diagnostic.hint
+
+
+def test_defaults_without_a_config_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    config = load_config(None)
+    assert config.languages == ("sv", "en") and config.source is None
+    assert config.articles == (tmp_path / "articles").resolve()
