@@ -167,7 +167,7 @@ def lift_metadata(path: str, blocks: tuple[Block, ...], front_matter: dict
         if byline.date and byline.weekday:
             written = weekdays[byline.weekday.lower().rstrip(".")]
             if written != byline.date.weekday():
-                actual = get_day_names("wide", locale=byline.lang or "en")[byline.date.weekday()]
+                actual = get_day_names("wide", locale="en")[byline.date.weekday()]
                 diagnostics.append(warning(
                     path, block.start_line, "weekday",
                     f"'{byline.weekday}' does not match {byline.date.isoformat()}, "

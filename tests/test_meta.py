@@ -53,7 +53,7 @@ def test_weekday_that_disagrees_with_the_date_is_a_warning_with_file_and_line():
     assert metadata.date == D(2019, 11, 21)
     [problem] = problems
     assert problem.format().startswith("articles/x.txt:5: warning[weekday]: 'Onsdag' does "
-                                       "not match 2019-11-21, which is a torsdag")
+                                       "not match 2019-11-21, which is a Thursday")
 
 
 def test_front_matter_date_wins_and_a_different_byline_date_is_reported():
