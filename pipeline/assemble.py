@@ -9,11 +9,13 @@ heading, its body that language's blocks in source order.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from slugify import slugify
 
 from .diagnostics import Diagnostic, error, warning
 from .model import Article, Block, Metadata, SourceDocument
+from .parse import link_text
 
 _SUMMARY_CHARS = 220
 #: An other-language stretch this long, with no heading of its own, deserves a warning:
@@ -48,6 +50,31 @@ def _per_language(value: object, lang: str, primary: str) -> str | None:
     return None
 
 
+def _languages_of(block: Block) -> list[str]:
+    """The languages a block holds: one, or each side of a side-by-side line."""
+    if block.side_by_side:
+        return list(dict.fromkeys(span.lang for span in block.spans))
+    return [block.lang] if block.lang else []
+
+
+def _side(block: Block, lang: str) -> Block:
+    """One language's side of a "svensk text / English text" block, as a block of its own."""
+    parts = [span for span in block.spans if span.lang == lang]
+    text = " / ".join(block.text[span.start:span.end] for span in parts)
+    tag = {"heading": f"h{block.level}", "quote": "blockquote"}.get(block.kind, "p")
+    inner = link_text(text) if block.kind != "quote" else f"<p>{link_text(text)}</p>"
+    return replace(block, text=text, html=f"<{tag}>{inner}</{tag}>", lang=lang,
+                   confidence=min(span.confidence for span in parts), how=parts[0].how,
+                   spans=())
+
+
+def _in_language(block: Block, lang: str) -> Block | None:
+    """The block as it appears in ``lang``'s article of a mixed source, or None."""
+    if block.side_by_side:
+        return _side(block, lang) if lang in _languages_of(block) else None
+    return block if block.lang == lang else None
+
+
 def assemble_articles(document: SourceDocument, blocks: tuple[Block, ...], metadata: Metadata
                       ) -> tuple[list[Article], list[Diagnostic]]:
     """Build the articles of one source; an article with no title is an error."""
@@ -73,15 +100,17 @@ def assemble_articles(document: SourceDocument, blocks: tuple[Block, ...], metad
             titles[lang] = (from_meta, document.meta_lines.get("title", 1), None)
             continue
         heading = next((b for b in content if b.kind == "heading"
-                        and (b.lang == lang or document.file_lang)), None)
+                        and (document.file_lang or lang in _languages_of(b))), None)
         if heading is None:
             return [], [error(document.path, document.body_line, "title",
                               "the article has no title",
                               "add a heading (# Title) or 'title:' to the front matter")]
-        titles[lang] = (heading.text, heading.start_line, heading)
+        shown = heading if document.file_lang else _in_language(heading, lang)
+        titles[lang] = (shown.text, heading.start_line, heading)
 
     # Blocks in a language without a variant of its own stay with the primary variant.
-    orphans = [b for b in content if b.lang not in languages]
+    orphans = [b for b in content
+               if not set(_languages_of(b)) & set(languages) and b.lang is not None]
     orphan_words = sum(len(b.text.split()) for b in orphans)
     if not document.file_lang and orphans and orphan_words >= _ORPHAN_WARN_WORDS:
         first = orphans[0]
@@ -95,9 +124,14 @@ def assemble_articles(document: SourceDocument, blocks: tuple[Block, ...], metad
     articles = []
     for lang in languages:
         title, title_line, title_block = titles[lang]
-        body = tuple(b for b in content if b is not title_block
-                     and (b.lang == lang or document.file_lang
-                          or (lang == primary and b.lang not in languages)))
+        if document.file_lang:
+            body = tuple(b for b in content if b is not title_block)
+        else:
+            body = tuple(
+                part for b in content if b is not title_block
+                for part in [_in_language(b, lang) or (b if lang == primary and b in orphans
+                                                       else None)]
+                if part is not None)
         if not document.file_lang and not body:
             continue  # a heading alone is not an article
         summary = (_per_language(meta.get("summary"), lang, primary)
@@ -120,9 +154,10 @@ def _languages_with_titles(content: list[Block], meta: dict) -> list[str]:
     title of their own."""
     order: list[str] = []
     for block in content:
-        if block.lang and block.lang not in order:
-            order.append(block.lang)
-    titled = {b.lang for b in content if b.kind == "heading" and b.lang}
+        for lang in _languages_of(block):
+            if lang not in order:
+                order.append(lang)
+    titled = {lang for b in content if b.kind == "heading" for lang in _languages_of(b)}
     title = meta.get("title")
     if isinstance(title, dict):
         titled |= set(title)

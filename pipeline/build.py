@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .assemble import assemble_articles
+from .cache import DetectionCache
+from .detectors import make_detector
 from .diagnostics import Diagnostic, error
-from .language import LanguageDetector, detector_for, tag_languages
+from .language import LanguageTagger, low_confidence_warnings, tag_languages
 from .meta import lift_metadata
 from .model import Article, Block, BuildReport, Config, Metadata, SourceDocument
 from .pair import pair_articles
@@ -47,24 +49,32 @@ def display_path(path: Path, root: Path) -> str:
     return resolved.as_posix()
 
 
-def process_document(document: SourceDocument, detector: LanguageDetector) -> SourceResult:
-    """Parse, tag, lift metadata and assemble one document; pure (no disk access)."""
-    blocks = tag_languages(parse_blocks(document), detector, declared=document.file_lang)
+def make_tagger(config: Config, *, cached: bool = True) -> LanguageTagger:
+    """The site's detector with its detection cache (kept under ``paths.cache``)."""
+    detector = make_detector(config.detector, config.languages)
+    path = config.cache / f"detection-{detector.name}.json" if cached else None
+    return LanguageTagger(detector, DetectionCache(path, detector.version))
+
+
+def process_document(document: SourceDocument, tagger: LanguageTagger) -> SourceResult:
+    """Parse, tag, lift metadata and assemble one document; no disk access."""
+    blocks = tag_languages(parse_blocks(document), tagger, declared=document.file_lang)
     metadata, meta_problems = lift_metadata(document.path, blocks, document.meta)
     articles, assemble_problems = assemble_articles(document, blocks, metadata)
-    diagnostics = tuple(meta_problems + assemble_problems)
+    diagnostics = tuple(low_confidence_warnings(document.path, blocks)
+                        + meta_problems + assemble_problems)
     if any(d.severity == "error" for d in diagnostics):
         articles = []
     return SourceResult(document.path, document, blocks, metadata, tuple(articles), diagnostics)
 
 
-def process_file(path: Path, config: Config, detector: LanguageDetector) -> SourceResult:
+def process_file(path: Path, config: Config, tagger: LanguageTagger) -> SourceResult:
     """Read one file and process it; unreadable files give a result with their error."""
     shown = display_path(path, config.root)
     document, problems = read_source(path, shown, config.languages)
     if document is None:
         return SourceResult(shown, None, (), Metadata(), (), tuple(problems))
-    result = process_document(document, detector)
+    result = process_document(document, tagger)
     if problems:
         result = SourceResult(result.path, document, result.blocks, result.metadata,
                               result.articles, tuple(problems) + result.diagnostics)
@@ -78,8 +88,8 @@ def run(config: Config) -> BuildReport:
                         "the articles folder does not exist",
                         "create it, or point 'paths.articles' / --articles at your articles")
         return BuildReport((problem,), (), (), 0, ())
-    detector = detector_for(config.languages, config.seed)
-    results = [process_file(path, config, detector) for path in discover_sources(config.articles)]
+    tagger = make_tagger(config)
+    results = [process_file(path, config, tagger) for path in discover_sources(config.articles)]
     diagnostics = [d for result in results for d in result.diagnostics]
     if not results:
         diagnostics.append(error(display_path(config.articles, config.root), 1, "articles",
@@ -91,6 +101,7 @@ def run(config: Config) -> BuildReport:
     diagnostics += pair_problems
     files = render_site(config, sets)
     written, unchanged = write_outputs(config.output, files)
+    tagger.cache.save()
 
     failed = sorted({r.path for r in results if r.failed}
                     | {d.path for d in pair_problems if d.severity == "error"})

@@ -14,9 +14,8 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import display_path, process_file, run
+from .build import display_path, make_tagger, process_file, run
 from .config import CONFIG_NAME, ConfigError, find_config, load_config
-from .language import detector_for
 from .model import Config
 from .report import describe_source, describe_source_text
 
@@ -101,10 +100,10 @@ def split(files: tuple[Path, ...], output_format: str, config_path: Path | None)
       bilingual split --format json articles/*.md
     """
     config = _load(config_path) if (config_path or find_config()) else load_config(None)
-    detector = detector_for(config.languages, config.seed)
+    tagger = make_tagger(config)  # reads the build's detection cache, never writes it
     failed = False
     for path in files:
-        result = process_file(path, config, detector)
+        result = process_file(path, config, tagger)
         failed = failed or result.failed
         if output_format == "json":
             click.echo(json.dumps(describe_source(result), ensure_ascii=False, sort_keys=False))

@@ -11,6 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from .detectors import DETECTORS
 from .diagnostics import ContentError, error
 from .model import Config
 
@@ -23,11 +24,14 @@ _DEFAULTS: dict[str, Any] = {
     "base_url": "http://localhost:8000/",
     "languages": ["sv", "en"],
     "default_language": "sv",
-    "seed": 0,
+    "detector": "langdetect",
 }
 _DEFAULT_TITLES = {"sv": "Nyheter", "en": "News"}
-_TOP_KEYS = {"base_url", "languages", "default_language", "seed", "title", "description", "paths"}
-_PATH_KEYS = {"articles", "output", "templates"}
+_TOP_KEYS = {"base_url", "languages", "default_language", "detector", "title", "description",
+             "paths"}
+_PATH_KEYS = {"articles", "output", "templates", "cache"}
+_PATH_DEFAULTS = {"articles": "articles", "output": "output", "templates": "templates",
+                  "cache": ".cache"}
 
 
 class ConfigError(ContentError):
@@ -121,9 +125,10 @@ def load_config(path: Path | None = None, **overrides: Path | None) -> Config:
     if default_language not in languages:
         fail("default_language", f"'default_language' {default_language!r} is not in 'languages'",
              f"use one of: {', '.join(languages)}")
-    seed = settings["seed"]
-    if not isinstance(seed, int) or isinstance(seed, bool):
-        fail("seed", f"'seed' must be a whole number, not {seed!r}", "write for example seed = 0")
+    detector = settings["detector"]
+    if detector not in DETECTORS:
+        fail("detector", f"unknown detector {detector!r}",
+             f"choose one of: {', '.join(DETECTORS)}")
 
     per_language: dict[str, dict[str, str]] = {}
     for table in ("title", "description"):
@@ -156,7 +161,7 @@ def load_config(path: Path | None = None, **overrides: Path | None) -> Config:
     for key in sorted(_PATH_KEYS):
         given = overrides.get(key)
         resolved[key] = (Path(given).resolve() if given is not None
-                         else (root / paths.get(key, key)).resolve())
+                         else (root / paths.get(key, _PATH_DEFAULTS[key])).resolve())
 
     config = Config(
         root=root.resolve(),
@@ -169,7 +174,8 @@ def load_config(path: Path | None = None, **overrides: Path | None) -> Config:
         articles=resolved["articles"],
         output=resolved["output"],
         templates=resolved["templates"],
-        seed=seed,
+        cache=resolved["cache"],
+        detector=detector,
     )
     _check_output_folder(config, shown)
     return config
@@ -177,15 +183,19 @@ def load_config(path: Path | None = None, **overrides: Path | None) -> Config:
 
 def _check_output_folder(config: Config, shown: str) -> None:
     """Refuse an output folder that would overwrite what the user wrote."""
-    output = config.output
-    for name, folder in (("articles", config.articles), ("templates", config.templates),
-                         ("site", config.root)):
-        if output == folder or folder.is_relative_to(output) or output.is_relative_to(
-                config.articles):
-            raise ConfigError(error(
-                shown, 1, "config",
-                f"the output folder {output} would hold or overwrite the {name} folder",
-                "choose a separate output folder, for example output = \"output\""))
+    for kind, written in (("output", config.output), ("cache", config.cache)):
+        for name, folder in (("articles", config.articles), ("templates", config.templates),
+                             ("site", config.root)):
+            if written == folder or folder.is_relative_to(written) or written.is_relative_to(
+                    config.articles):
+                raise ConfigError(error(
+                    shown, 1, "config",
+                    f"the {kind} folder {written} would hold or overwrite the {name} folder",
+                    f"choose a separate {kind} folder, for example "
+                    f"{kind} = \"{_PATH_DEFAULTS[kind]}\""))
+    if config.cache == config.output or config.cache.is_relative_to(config.output):
+        raise ConfigError(error(shown, 1, "config", "the cache folder is inside the output folder",
+                                'keep them apart, for example cache = ".cache"'))
 
 
 def find_config(start: Path | None = None) -> Path | None:

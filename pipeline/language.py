@@ -1,100 +1,98 @@
-"""Decide each block's language: author's markers first, then the detector, then context.
+"""Decide the language of every block and of passages inside blocks.
 
-The detector is langdetect with only the site's language profiles loaded and a fixed
-seed. Its raw probability is near 1.0 even for two words, so confidence is shrunk
-toward 0.5 for short texts: a heading of two words never outvotes its section.
+Order of evidence: the author's markers, then the detector, then context. Context is
+added as log-odds: a block's own detection plus a prior from its neighbours, its section
+and the source's declared language, so a short heading leans on the section it opens
+while a real English sentence is never pulled into Swedish by its neighbours alone.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import replace
-from functools import lru_cache
-from pathlib import Path
 
-from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
-from langdetect.lang_detect_exception import LangDetectException
-
+from .cache import DetectionCache
+from .detectors import NOTHING, Detection, Detector
+from .diagnostics import Diagnostic, warning
 from .meta import read_byline
-from .model import Block
+from .model import Block, Span
 
-#: At or above this confidence a short block or heading keeps its own detected language.
-CONFIDENT = 0.8
-#: A block must reach this to leave the language its source declares (front matter or
-#: file name): the declaration is a strong prior, not a verdict.
-OVERRULE_DECLARED = 0.9
-#: A paragraph (not a heading or short block) this sure keeps its own language unless
-#: the blocks on both sides agree on another one.
-_KEEP_OWN = 0.6
-#: Letters of evidence at which detection is trusted fully.
-_FULL_EVIDENCE_LETTERS = 60
-#: Shorter blocks always consult their context (the "~20 characters" rule).
+#: A block at least this sure (log-odds; 1.39 = 80 %) stands on its own evidence.
+CONFIDENT = math.log(0.8 / 0.2)
+#: Prior for the language a source declares (front matter or file name): a block leaves
+#: it only when its own evidence is stronger than about 95 %.
+DECLARED_PRIOR = 3.0
+#: Prior each confident neighbour adds for its language (about 80 % that a block shares
+#: the language of the block beside it in real bilingual posts).
+NEIGHBOUR_PRIOR = 1.4
+#: A heading belongs to the section it opens: the block after it counts this much more.
+SECTION_PRIOR = 1.0
+#: Extra prior when the blocks on both sides agree: a run is not broken by one unsure block.
+RUN_PRIOR = 1.0
+#: A sentence becomes a passage in another language only this surely (log-odds ≈ 99 %)...
+PASSAGE_LOG_ODDS = 4.6
+#: ...and only with at least this many words (names alone never make a passage).
+PASSAGE_MIN_WORDS = 3
+#: Blocks decided less surely than this are reported to the author.
+LOW_CONFIDENCE = 0.6
 _SHORT_BLOCK_CHARS = 20
-_URL = re.compile(r"(https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_]+")
+#: Sentence ends: . ! ? … (and closing quotes) followed by space and a capital or quote.
+_SENTENCE_END = re.compile(r"[.!?…][”\"’»)]*(\s+)(?=[\"“”«„'‘(–—-]?[A-ZÅÄÖÉÜ0-9])")
+_QUOTE_MARKS = "“”\"«»„‘’'"
+_QUOTED = re.compile(r"[“”\"«»„]([^“”\"«»„]{12,})[“”\"«»„]")
+_SIDE_BY_SIDE = re.compile(r"\s+[/|]\s+")
 
 
-class LanguageDetector:
-    """langdetect restricted to a set of languages, seeded so answers never change."""
+class LanguageTagger:
+    """A detector with a cache in front of it, and the context rules around it."""
 
-    def __init__(self, languages: tuple[str, ...], seed: int = 0) -> None:
-        self.languages = tuple(sorted(languages))
-        self.seed = seed
-        self._factory = DetectorFactory()
-        profiles = [Path(PROFILES_DIRECTORY, lang).read_text(encoding="utf-8")
-                    for lang in self.languages]
-        self._factory.load_json_profile(profiles)
-        self._factory.set_seed(seed)
+    def __init__(self, detector: Detector, cache: DetectionCache | None = None) -> None:
+        self.detector = detector
+        self.cache = cache if cache is not None else DetectionCache(None, detector.version)
+        self.languages = detector.languages
 
-    def probabilities(self, text: str) -> dict[str, float]:
-        """Probability per language for ``text`` (empty when there is nothing to judge)."""
-        cleaned = _URL.sub(" ", text)
-        if not re.search(r"[^\W\d_]", cleaned):
-            return {}
-        detector = self._factory.create()
-        detector.append(cleaned)
-        try:
-            return {found.lang: found.prob for found in detector.get_probabilities()}
-        except LangDetectException:
-            return {}
-
-    def detect(self, text: str) -> tuple[str | None, float]:
-        """Best language and a confidence in 0.5..1 that grows with the evidence."""
-        probabilities = self.probabilities(text)
-        if not probabilities:
-            return None, 0.0
-        # max() on (probability, language) breaks exact ties by code, never by dict order.
-        probability, lang = max((p, code) for code, p in probabilities.items())
-        letters = len(re.findall(r"[^\W\d_]", _URL.sub(" ", text)))
-        evidence = min(1.0, letters / _FULL_EVIDENCE_LETTERS)
-        return lang, round(0.5 + (probability - 0.5) * evidence, 4)
-
-
-@lru_cache(maxsize=8)
-def detector_for(languages: tuple[str, ...], seed: int) -> LanguageDetector:
-    """A shared detector per (languages, seed): loading profiles costs time once."""
-    return LanguageDetector(languages, seed)
+    def detect(self, text: str) -> Detection:
+        """Detect ``text``, answering from the cache when it was seen before."""
+        cached = self.cache.get(text)
+        if cached is not None:
+            return cached
+        detection = self.detector.detect(text)
+        self.cache.put(text, detection)
+        return detection
 
 
 def _is_weak(block: Block) -> bool:
-    """Blocks that should lean on their context unless detection is confident."""
+    """Blocks that lean on their context: headings, lists, tables, code, short blocks."""
     return (block.kind in ("heading", "list", "table", "code")
             or len(block.text.strip()) < _SHORT_BLOCK_CHARS)
 
 
-def tag_languages(blocks: tuple[Block, ...], detector: LanguageDetector,
-                  declared: str | None = None) -> tuple[Block, ...]:
-    """Give every block a language, a confidence and how it was decided.
+def _signed(detection: Detection) -> dict[str, float]:
+    """A detection as evidence per language."""
+    return {detection.lang: detection.log_odds} if detection.lang else {}
 
-    1. ``<!-- lang: xx -->`` markers set the language of the blocks after them.
+
+def tag_languages(blocks: tuple[Block, ...], tagger: LanguageTagger,
+                  declared: str | None = None) -> tuple[Block, ...]:
+    """Give every block a language, confidence and ``how``; find passages inside blocks.
+
+    1. ``<!-- lang: xx -->`` markers set the language of the blocks after them
+       (``auto`` hands back to detection); "English version below" and separator lines
+       are markers too, and not body text.
     2. Bylines take the language of their wording ("Publicerat" is Swedish).
-    3. Every other block is detected; code is never detected.
-    4. Weak blocks (headings, lists, short blocks) that are not confident take the
-       language of their context; with a declared language, only a confident block
-       may leave it.
+    3. Other blocks are detected; a weak or unsure block adds its context as prior
+       log-odds: confident neighbours, the section a heading opens, and the declared
+       language of the source.
+    4. Inside paragraphs, quotes and lists, sentences or quotations surely in another
+       language become spans; "svensk text / English text" gives a span per side.
     """
+    own: list[Detection] = []
     tagged: list[Block] = []
     marker_lang: str | None = None
     for block in blocks:
+        detection = NOTHING
         if block.kind == "marker":
             if block.text.startswith("lang: "):
                 marker_lang = block.lang
@@ -103,61 +101,179 @@ def tag_languages(blocks: tuple[Block, ...], detector: LanguageDetector,
             tagged.append(replace(block, lang=marker_lang, confidence=1.0, how="marker"))
         elif block.kind == "byline":
             byline = read_byline(block.text)
-            lang = byline.lang if byline and byline.lang in detector.languages else None
+            lang = byline.lang if byline and byline.lang in tagger.languages else None
             tagged.append(replace(block, lang=lang, confidence=0.9 if lang else 0.0,
                                   how="detected" if lang else None))
-        elif block.kind == "code":
-            tagged.append(block)
         else:
-            lang, confidence = detector.detect(block.text)
-            tagged.append(replace(block, lang=lang, confidence=confidence,
-                                  how="detected" if lang else None))
-    return tuple(_smooth(tagged, declared))
+            detection = NOTHING if block.kind == "code" else tagger.detect(block.text)
+            tagged.append(block)
+        own.append(detection)
+    settled = _apply_context(tagged, own, declared)
+    return tuple(_find_passages(block, tagger) for block in settled)
 
 
-def _content(block: Block) -> bool:
-    """Blocks whose language counts as context for their neighbours."""
-    return block.kind not in ("marker", "byline") and block.lang is not None
-
-
-def _smooth(blocks: list[Block], declared: str | None) -> list[Block]:
-    """Settle undecided and weak blocks from their context."""
-    anchors = [b if (b.how == "marker" or (b.how == "detected" and not _is_weak(b)
-                                           and b.confidence >= CONFIDENT)) else None
-               for b in blocks]
+def _apply_context(blocks: list[Block], own: list[Detection], declared: str | None
+                   ) -> list[Block]:
+    """Add neighbour, section and declared-language priors to each block's own evidence."""
+    anchors = [
+        b.lang if b.lang and b.how == "marker" else
+        own[i].lang if (b.kind not in ("marker", "byline") and not _is_weak(b)
+                        and own[i].log_odds >= CONFIDENT) else None
+        for i, b in enumerate(blocks)]
     result = []
     for index, block in enumerate(blocks):
-        if block.how == "marker" or block.kind in ("marker", "byline"):
+        if block.kind in ("marker", "byline") or block.how == "marker":
             result.append(block)
             continue
-        if declared is not None:
-            if block.lang == declared or block.confidence >= OVERRULE_DECLARED:
-                result.append(block)
-            else:
-                result.append(replace(block, lang=declared, confidence=0.9, how="context"))
+        detection = own[index]
+        evidence = _signed(detection)
+        weak = _is_weak(block) or detection.log_odds < CONFIDENT
+        if weak or declared:
+            before = next((a for a in reversed(anchors[:index]) if a), None)
+            after = next((a for a in anchors[index + 1:] if a), None)
+            if weak:
+                for neighbour, weight in (
+                        (before, NEIGHBOUR_PRIOR),
+                        (after, NEIGHBOUR_PRIOR + (SECTION_PRIOR if block.kind == "heading"
+                                                   else 0.0)),
+                        (before if before == after else None, RUN_PRIOR)):
+                    if neighbour:
+                        evidence[neighbour] = evidence.get(neighbour, 0.0) + weight
+            if declared:
+                evidence[declared] = evidence.get(declared, 0.0) + DECLARED_PRIOR
+        if not evidence:
+            result.append(replace(block, lang=None, confidence=0.0, how=None))
             continue
-        if anchors[index] is not None or (block.lang and block.confidence >= CONFIDENT):
-            result.append(block)
-            continue
-        before = next((a for a in reversed(anchors[:index]) if a is not None), None)
-        after = next((a for a in anchors[index + 1:] if a is not None), None)
-        if (not _is_weak(block) and block.lang and block.confidence >= _KEEP_OWN
-                and not (before and after and before.lang == after.lang != block.lang)):
-            # A real sentence keeps its own reading unless both sides say otherwise.
-            result.append(block)
-            continue
-        if block.kind == "heading":
-            # A heading introduces what follows it.
-            neighbour = after or before
-        elif before and after and before.lang != after.lang and block.lang in (
-                before.lang, after.lang):
-            neighbour = before if block.lang == before.lang else after
-        else:
-            neighbour = before or after
-        if neighbour is None:
-            result.append(block)
-        else:
-            result.append(replace(block, lang=neighbour.lang,
-                                  confidence=round(neighbour.confidence * 0.9, 4),
-                                  how="context"))
+        ranked = sorted(evidence.items(), key=lambda item: (-item[1], item[0]))
+        lang, score = ranked[0]
+        margin = score - (ranked[1][1] if len(ranked) > 1 else 0.0)
+        confidence = round(1.0 / (1.0 + math.exp(-margin)), 4)
+        own_decides = (detection.lang == lang and not weak) or (
+            detection.lang == lang and detection.log_odds >= CONFIDENT)
+        result.append(replace(block, lang=lang, confidence=confidence,
+                              how="detected" if own_decides else "context"))
     return result
+
+
+# --- passages -------------------------------------------------------------------------
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence and of each long quotation inside one."""
+    pieces: list[tuple[int, int]] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        pieces.append((start, match.start(1)))
+        start = match.end(1)
+    pieces.append((start, len(text.rstrip())))
+    result = []
+    for begin, end in pieces:
+        inner = [m for m in _QUOTED.finditer(text, begin, end)
+                 if (m.end() - m.start()) < (end - begin) * 0.9]
+        position = begin
+        for quoted in inner:
+            if quoted.start() > position:
+                result.append((position, quoted.start()))
+            result.append((quoted.start(), quoted.end()))
+            position = quoted.end()
+        if position < end:
+            result.append((position, end))
+    return [(b, e) for b, e in _trim(text, result) if e > b]
+
+
+def _line_ranges(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each line: list items are judged one by one."""
+    ranges, position = [], 0
+    for line in text.split("\n"):
+        ranges.append((position, position + len(line)))
+        position += len(line) + 1
+    return _trim(text, ranges)
+
+
+def _trim(text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Shrink ranges so they neither start nor end with white space."""
+    trimmed = []
+    for begin, end in ranges:
+        while begin < end and text[begin].isspace():
+            begin += 1
+        while end > begin and text[end - 1].isspace():
+            end -= 1
+        trimmed.append((begin, end))
+    return trimmed
+
+
+def _words(text: str) -> int:
+    """Number of words."""
+    return len(_WORD.findall(text))
+
+
+def _find_passages(block: Block, tagger: LanguageTagger) -> Block:
+    """Spans in other languages inside a block (or one span per side of "sv / en")."""
+    if block.kind not in ("paragraph", "quote", "list", "heading") or not block.lang:
+        return block
+    sides = _side_by_side(block, tagger)
+    if sides:
+        return replace(block, spans=sides)
+    if block.kind == "heading" or block.how == "marker":
+        return block
+    spans: list[Span] = []
+    pieces = (_line_ranges(block.text) if block.kind == "list"
+              else split_sentences(block.text))
+    for begin, end in pieces:
+        piece = block.text[begin:end]
+        if _words(piece) < PASSAGE_MIN_WORDS:
+            continue
+        detection = tagger.detect(piece)
+        if detection.lang and detection.lang != block.lang and \
+                detection.log_odds >= PASSAGE_LOG_ODDS:
+            if spans and spans[-1].lang == detection.lang and \
+                    not block.text[spans[-1].end:begin].strip():
+                spans[-1] = replace(spans[-1], end=end)  # join neighbouring sentences
+            else:
+                while begin < end and block.text[begin] in _QUOTE_MARKS:
+                    begin += 1  # quotation marks belong to the surrounding language
+                while end > begin and block.text[end - 1] in _QUOTE_MARKS:
+                    end -= 1
+                spans.append(Span(begin, end, detection.lang,
+                                  round(detection.confidence, 4), "detected"))
+    return replace(block, spans=tuple(spans)) if spans else block
+
+
+def _side_by_side(block: Block, tagger: LanguageTagger) -> tuple[Span, ...]:
+    """Spans for "Svensk text / English text" when the sides differ in language."""
+    if "\n" in block.text or not _SIDE_BY_SIDE.search(block.text):
+        return ()
+    bounds = []
+    position = 0
+    for separator in _SIDE_BY_SIDE.finditer(block.text):
+        bounds.append((position, separator.start()))
+        position = separator.end()
+    bounds.append((position, len(block.text)))
+    spans = []
+    for begin, end in _trim(block.text, bounds):
+        detection = tagger.detect(block.text[begin:end])
+        if not detection.lang or detection.log_odds < CONFIDENT / 2:
+            return ()
+        spans.append(Span(begin, end, detection.lang, round(detection.confidence, 4),
+                          "detected"))
+    if len({span.lang for span in spans}) < 2:
+        return ()
+    return tuple(spans)
+
+
+def low_confidence_warnings(path: str, blocks: tuple[Block, ...]) -> list[Diagnostic]:
+    """Warn about content blocks whose language was decided on thin evidence."""
+    problems = []
+    for block in blocks:
+        if block.kind in ("marker", "byline", "code") or block.how == "marker":
+            continue
+        if block.lang is not None and block.confidence >= LOW_CONFIDENCE:
+            continue
+        guess = f"'{block.lang}'" if block.lang else "no language"
+        problems.append(warning(
+            path, block.start_line, "low-confidence",
+            f"unsure of this block's language (guessed {guess}, confidence "
+            f"{block.confidence:.2f}): {block.text[:40]!r}",
+            "put <!-- lang: sv --> or <!-- lang: en --> on the line before it, and "
+            "<!-- lang: auto --> after it"))
+    return problems

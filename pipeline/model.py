@@ -33,7 +33,8 @@ class Config:
     articles: Path  #: where sources are read from
     output: Path  #: where pages are written; nothing is written outside it
     templates: Path  #: the site's own templates, searched before the built-in theme
-    seed: int  #: seed of the language detector, so answers never change between runs
+    cache: Path  #: where detection results are kept between builds
+    detector: str  #: "langdetect" (default) or "lingua" (optional extra)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,10 +54,14 @@ class SourceDocument:
 
 @dataclass(frozen=True, slots=True)
 class Span:
-    """A stretch of a block's HTML in another language than the block around it."""
+    """A stretch of a block's text in a language of its own (a quotation, one side of
+    "svensk text / English text")."""
 
+    start: int  #: offset of the first character in ``Block.text``
+    end: int  #: offset after the last character
     lang: str  #: language of the stretch
-    html: str  #: its HTML
+    confidence: float  #: 0..1, how sure the detection is
+    how: How  #: always "detected" for now
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +77,12 @@ class Block:
     lang: str | None = None  #: language code, or None when undecided
     confidence: float = 0.0  #: 0..1, how sure the decision is
     how: How | None = None  #: marker, detected or context
+    spans: tuple[Span, ...] = ()  #: passages in other languages, in text order
+
+    @property
+    def side_by_side(self) -> bool:
+        """True when spans cover the whole block in two or more languages."""
+        return len({span.lang for span in self.spans}) > 1
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,8 @@ from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from .model import Article, ArticleSet, Config, OutputFile
+from .htmlspans import wrap_passages
+from .model import Article, ArticleSet, Block, Config, OutputFile
 
 #: Words the theme shows, per language. Templates pick them through ``t``.
 UI_TEXT = {
@@ -93,10 +94,17 @@ def localized_date(date: datetime.date | None, lang: str) -> str:
     return format_date(date, DATE_PATTERN, locale=lang) if date else ""
 
 
-def with_lang(html: str, lang: str | None, page_lang: str) -> Markup:
-    """Mark a block written in another language than its page with ``lang``."""
-    if lang and lang != page_lang:
-        html = _FIRST_TAG.sub(lambda m: f'<{m.group(1)} lang="{lang}"', html, count=1)
+def block_html(block: Block, page_lang: str) -> Markup:
+    """A block's HTML with ``lang`` on it when it differs from the page, and a
+    ``<span lang>`` around each passage that differs from the block."""
+    html = block.html
+    element_lang = block.lang or page_lang
+    if element_lang != page_lang:
+        html = _FIRST_TAG.sub(lambda m: f'<{m.group(1)} lang="{element_lang}"', html, count=1)
+    passages = [(block.text[span.start:span.end], span.lang) for span in block.spans
+                if span.lang != element_lang]
+    if passages:
+        html = wrap_passages(html, passages)
     return Markup(html)
 
 
@@ -196,7 +204,7 @@ def _render_article(environment: Environment, config: Config, urls: Urls,
         "author": article.author or "",
         "summary": article.summary,
         "tags": list(article.tags),
-        "blocks": [with_lang(block.html, block.lang, lang) for block in article.blocks],
+        "blocks": [block_html(block, lang) for block in article.blocks],
         "alternates": _alternates(urls, paths, default),
         "switcher": switcher,
         "is_summary": lang in article_set.summaries,

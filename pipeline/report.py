@@ -42,6 +42,9 @@ def describe_source(result: SourceResult) -> dict[str, Any]:
             "confidence": round(block.confidence, 4),
             "how": block.how,
             "text": block.text,
+            "spans": [{"start": span.start, "end": span.end, "lang": span.lang,
+                       "confidence": span.confidence, "how": span.how,
+                       "text": block.text[span.start:span.end]} for span in block.spans],
         } for block in result.blocks],
         "variants": variants,
         "diagnostics": [diagnostic_view(d) for d in result.diagnostics],
@@ -61,6 +64,11 @@ def describe_source_text(result: SourceResult) -> str:
         text = text if len(text) <= 60 else text[:59] + "…"
         lines.append(f"  [{number:>2}] {span:>7}  {block['kind']:<9} {block['lang'] or '–':<2} "
                      f"{block['confidence']:.2f} {block['how'] or '–':<8}  {text}")
+        for passage in block["spans"]:
+            quoted = " ".join(passage["text"].split())
+            quoted = quoted if len(quoted) <= 50 else quoted[:49] + "…"
+            lines.append(f"  {'':>4} {'':>7}  └ span    {passage['lang']:<2} "
+                         f"{passage['confidence']:.2f} {passage['how']:<8}  {quoted}")
     for lang, variant in view["variants"].items():
         lines.append(f"  {lang}: {variant['title']!r} → /{lang}/{variant['slug']}/ "
                      f"(blocks {', '.join(map(str, variant['blocks'])) or 'none'})")

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import load_config
-from pipeline.language import detector_for
+from pipeline.detectors import make_detector
+from pipeline.language import LanguageTagger
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -26,9 +27,9 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 
 
 @pytest.fixture(scope="session")
-def detector():
-    """The site detector for sv/en with the default seed."""
-    return detector_for(("sv", "en"), 0)
+def tagger():
+    """The default sv/en detector behind an in-memory cache."""
+    return LanguageTagger(make_detector("langdetect", ("sv", "en")))
 
 
 def write_site(root: Path, files: dict[str, str | bytes], config: str | None = None) -> Path:

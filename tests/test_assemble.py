@@ -17,14 +17,14 @@ MIXED = (
 )
 
 
-def process(name: str, text: str, detector):
+def process(name: str, text: str, tagger):
     document, problems = parse_source(name, text.encode("utf-8"), ("sv", "en"))
     assert problems == [], problems
-    return process_document(document, detector)
+    return process_document(document, tagger)
 
 
-def test_mixed_source_gives_one_article_per_language(detector):
-    result = process("articles/kisumu.txt", MIXED, detector)
+def test_mixed_source_gives_one_article_per_language(tagger):
+    result = process("articles/kisumu.txt", MIXED, tagger)
     articles = {a.lang: a for a in result.articles}
     assert set(articles) == {"sv", "en"}
     assert articles["sv"].title == "Tio år av samarbete med Kisumu"
@@ -39,10 +39,10 @@ def test_mixed_source_gives_one_article_per_language(detector):
         assert all(b.kind != "byline" for b in article.blocks)
 
 
-def test_front_matter_overrides_title_slug_and_summary_per_language(detector):
+def test_front_matter_overrides_title_slug_and_summary_per_language(tagger):
     text = ("---\ntitle: {sv: Egen rubrik, en: Own title}\nslug: {en: own-address}\n"
             "summary: {sv: Kort om saken.}\n---\n" + MIXED)
-    articles = {a.lang: a for a in process("a.txt", text, detector).articles}
+    articles = {a.lang: a for a in process("a.txt", text, tagger).articles}
     assert articles["sv"].title == "Egen rubrik" and articles["en"].title == "Own title"
     assert articles["en"].slug == "own-address"
     assert articles["sv"].slug == "egen-rubrik"
@@ -50,21 +50,21 @@ def test_front_matter_overrides_title_slug_and_summary_per_language(detector):
     assert articles["en"].summary.startswith("This spring Nordvik")
 
 
-def test_declared_language_keeps_other_language_blocks_as_passages(detector):
+def test_declared_language_keeps_other_language_blocks_as_passages(tagger):
     text = ("---\ntitle: Klimatveckan\nlang: sv\n---\n\nEtt svenskt stycke om veckan som "
             "gick och vad de unga gjorde.\n\n<!-- lang: en -->\n\n> A quotation in English.\n\n"
             "<!-- lang: sv -->\n\nAvslutning på svenska om nästa år och anmälan.\n")
-    [article] = process("klimat.md", text, detector).articles
+    [article] = process("klimat.md", text, tagger).articles
     assert article.lang == "sv"
     assert [(b.kind, b.lang) for b in article.blocks] == [
         ("paragraph", "sv"), ("quote", "en"), ("paragraph", "sv")]
 
 
-def test_other_language_without_a_heading_stays_in_the_main_page_with_a_warning(detector):
+def test_other_language_without_a_heading_stays_in_the_main_page_with_a_warning(tagger):
     english = " ".join(["The municipality and its partners worked on water and schools."] * 8)
     text = ("Rubrik på svenska om arbetet\n\nEtt svenskt stycke om kommunens arbete med vatten "
             f"och skolor i flera år.\n\n{english}\n")
-    result = process("a.txt", text, detector)
+    result = process("a.txt", text, tagger)
     [article] = result.articles
     assert article.lang == "sv"
     assert [b.lang for b in article.blocks] == ["sv", "en"]
@@ -72,19 +72,19 @@ def test_other_language_without_a_heading_stays_in_the_main_page_with_a_warning(
     assert result.diagnostics[0].line == 5
 
 
-def test_markdown_without_title_is_an_error(detector):
+def test_markdown_without_title_is_an_error(tagger):
     document, _ = parse_source("a.md", b"Bara ett stycke utan rubrik.\n", ("sv", "en"))
-    result = process_document(document, detector)
+    result = process_document(document, tagger)
     assert result.failed and result.articles == ()
     assert result.diagnostics[0].code == "title"
 
 
-def test_pairs_are_grouped_by_key_and_summaries_are_marked(detector):
+def test_pairs_are_grouped_by_key_and_summaries_are_marked(tagger):
     long_sv = "\n\n".join(["Ett långt svenskt stycke om partnerskapet och vad det har gett "
                            "kommunen under många år av arbete."] * 6)
-    sv = process("p.sv.md", f"---\ntitle: Svensk\n---\n{long_sv}\n", detector).articles
+    sv = process("p.sv.md", f"---\ntitle: Svensk\n---\n{long_sv}\n", tagger).articles
     en = process("p.en.md", "---\ntitle: English\n---\nA short English summary of it all.\n",
-                 detector).articles
+                 tagger).articles
     sets, problems = pair_articles(list(en + sv), ("sv", "en"))
     assert problems == []
     [article_set] = sets
@@ -92,19 +92,19 @@ def test_pairs_are_grouped_by_key_and_summaries_are_marked(detector):
     assert article_set.summaries == {"en"}
 
 
-def test_summary_only_in_front_matter_decides(detector):
-    sv = process("p.sv.md", "---\ntitle: Svensk\n---\nKort.\n", detector).articles
+def test_summary_only_in_front_matter_decides(tagger):
+    sv = process("p.sv.md", "---\ntitle: Svensk\n---\nKort.\n", tagger).articles
     en = process("p.en.md", "---\ntitle: English\nsummary_only: false\n---\nShort.\n",
-                 detector).articles
+                 tagger).articles
     [article_set], _ = pair_articles(list(sv + en), ("sv", "en"))
     assert article_set.summaries == frozenset()
 
 
-def test_duplicates_and_url_collisions_are_all_reported(detector):
-    first = process("a.md", "---\ntitle: Samma\nlang: sv\n---\nText.\n", detector).articles
-    second = process("b.md", "---\ntitle: Samma\nlang: sv\n---\nText.\n", detector).articles
+def test_duplicates_and_url_collisions_are_all_reported(tagger):
+    first = process("a.md", "---\ntitle: Samma\nlang: sv\n---\nText.\n", tagger).articles
+    second = process("b.md", "---\ntitle: Samma\nlang: sv\n---\nText.\n", tagger).articles
     third = process("c.md", "---\ntitle: Annan\nlang: sv\ntranslation_key: a\n---\nText.\n",
-                    detector).articles
+                    tagger).articles
     sets, problems = pair_articles(list(first + second + third), ("sv", "en"))
     assert sorted((p.path, p.code) for p in problems) == [
         ("b.md", "url-collision"), ("c.md", "duplicate")]
@@ -117,3 +117,20 @@ def test_slugs_and_summaries():
     text = "Första meningen är här. Andra meningen fortsätter länge. " * 10
     assert shorten(text, 60) == "Första meningen är här. Andra meningen fortsätter länge."
     assert shorten("ord " * 100, 30).endswith("…")
+
+
+def test_side_by_side_lines_give_each_variant_its_own_side(tagger):
+    text = ("Öppet hus i stadshuset / Open day at the town hall\n\n"
+            "Välkommen till stadshuset på lördag för kaffe och information om arbetet.\n\n"
+            "Anmälan senast på fredag / Registration closes on Friday\n\n"
+            "Welcome to the town hall on Saturday for coffee and news about our work.\n")
+    result = process("oppet-hus.txt", text, tagger)
+    articles = {a.lang: a for a in result.articles}
+    assert articles["sv"].title == "Öppet hus i stadshuset"
+    assert articles["en"].title == "Open day at the town hall"
+    assert [b.text for b in articles["sv"].blocks] == [
+        "Välkommen till stadshuset på lördag för kaffe och information om arbetet.",
+        "Anmälan senast på fredag"]
+    assert [b.html for b in articles["en"].blocks] == [
+        "<h2>Registration closes on Friday</h2>",
+        "<p>Welcome to the town hall on Saturday for coffee and news about our work.</p>"]

@@ -139,7 +139,8 @@ def test_split_json_is_one_object_per_file_with_the_documented_fields(in_folder)
     assert kisumu["metadata"] == {"date": "2025-03-12",
                                   "publisher": "Nordvik kommun – Internationella enheten"}
     first = kisumu["blocks"][0]
-    assert set(first) == {"line", "end_line", "kind", "lang", "confidence", "how", "text"}
+    assert set(first) == {"line", "end_line", "kind", "lang", "confidence", "how", "text",
+                          "spans"}
     assert (first["line"], first["kind"], first["lang"]) == (1, "heading", "sv")
     byline = next(b for b in kisumu["blocks"] if b["kind"] == "byline")
     assert byline["line"] == 9

@@ -44,7 +44,8 @@ def test_command_line_overrides_only_what_was_given(tmp_path):
     ('default_language = "fi"\n', 1, "'default_language' 'fi' is not in 'languages'"),
     ('\n[title]\nsv = "A"\nfi = "B"\n', 4, "'title.fi' is not one of the site's languages"),
     ('\n\n[title]\nsv = 3\n', 4, "'title.sv' must be text"),
-    ('seed = "zero"\n', 1, "'seed' must be a whole number"),
+    ('detector = "cld3"\n', 1, "unknown detector 'cld3'"),
+    ('[paths]\ncache = "output/cache"\n', 1, "cache folder is inside the output folder"),
     ('base_url = "https://example.org/\n', 1, "not valid TOML"),
 ])
 def test_errors_name_file_line_and_key(tmp_path, text, line, words):

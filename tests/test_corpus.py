@@ -18,12 +18,12 @@ pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=NO_SHARED)
 
 
 @pytest.fixture(scope="module")
-def icld(detector):
+def icld(tagger):
     source = CORPUS / f"{NAME}.txt"
     expected = json.loads((CORPUS / f"{NAME}.expected.json").read_text(encoding="utf-8"))
     document, problems = parse_source(source.name, source.read_bytes(), ("sv", "en"))
     assert problems == []
-    return process_document(document, detector), expected
+    return process_document(document, tagger), expected
 
 
 def test_every_block_has_the_expected_line_kind_and_language(icld):

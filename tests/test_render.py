@@ -9,7 +9,9 @@ from html.parser import HTMLParser
 import pytest
 
 from pipeline.build import run
-from pipeline.render import localized_date, with_lang
+from pipeline.htmlspans import wrap_passages
+from pipeline.model import Block, Span
+from pipeline.render import block_html, localized_date
 
 
 class LinkCollector(HTMLParser):
@@ -69,10 +71,28 @@ def test_dates_are_localized_by_babel():
     assert localized_date(None, "sv") == ""
 
 
-def test_with_lang_marks_only_other_language_blocks():
-    assert with_lang("<p>Hej</p>", "sv", "sv") == "<p>Hej</p>"
-    assert with_lang("<blockquote>\n<p>Hi</p></blockquote>", "en", "sv") == \
-        '<blockquote lang="en">\n<p>Hi</p></blockquote>'
+def test_block_html_marks_only_other_language_blocks_and_passages():
+    swedish = Block("paragraph", "Hej", "<p>Hej</p>", 1, 1, lang="sv")
+    assert block_html(swedish, "sv") == "<p>Hej</p>"
+    quote = Block("quote", "Hi", "<blockquote>\n<p>Hi</p></blockquote>", 1, 1, lang="en")
+    assert block_html(quote, "sv") == '<blockquote lang="en">\n<p>Hi</p></blockquote>'
+    text = "Han sa: We will come back. Sedan åkte han."
+    mixed = Block("paragraph", text, f"<p>{text}</p>", 1, 1, lang="sv",
+                  spans=(Span(8, 26, "en", 0.99, "detected"),))
+    assert block_html(mixed, "sv") == ('<p>Han sa: <span lang="en">We will come back.</span> '
+                                       "Sedan åkte han.</p>")
+    assert block_html(mixed, "en") == ('<p lang="sv">Han sa: <span lang="en">We will come '
+                                       "back.</span> Sedan åkte han.</p>")
+
+
+def test_passages_across_links_and_entities_stay_valid_html():
+    markup = ('<p>Läs mer &amp; se: Read more on <a href="https://x.org/">our\nsite</a>'
+              " today. Slut.</p>")
+    wrapped = wrap_passages(markup, [("Read more on our site today.", "en")])
+    assert wrapped == ('<p>Läs mer &amp; se: <span lang="en">Read more on </span>'
+                       '<a href="https://x.org/"><span lang="en">our\nsite</span></a>'
+                       '<span lang="en"> today.</span> Slut.</p>')
+    assert wrap_passages(markup, [("not in the text", "en")]) == markup
 
 
 def test_every_page_has_lang_canonical_and_reciprocal_hreflang(built):
@@ -182,3 +202,13 @@ def test_base_url_with_a_path_prefixes_links(site):
     html = (config.output / "sv" / "rubrik" / "index.html").read_text(encoding="utf-8")
     assert '<link rel="stylesheet" href="/nyheter/assets/style.css">' in html
     assert '<link rel="canonical" href="https://example.org/nyheter/sv/rubrik/">' in html
+
+
+def test_english_quotation_in_a_swedish_paragraph_is_a_lang_span(built):
+    _, output = built
+    html = (output / "sv" / "tio-ar-av-vanortssamarbete-mellan-nordvik-och-kisumu" /
+            "index.html").read_text(encoding="utf-8")
+    assert ('”<span lang="en">A partnership is a long conversation, not a single visit.'
+            '</span>”') in html
+    # Organisation names in Swedish sentences are not passages.
+    assert '<span lang="en">United Cities' not in html

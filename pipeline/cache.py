@@ -1,0 +1,68 @@
+"""A cache of detection results under the site's cache folder.
+
+Keyed by the sha256 of the detector's version and the text, so an unchanged block is
+never detected twice across builds, and a new detector version never reuses old answers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from .detectors import Detection
+from .write import write_atomic
+
+CACHE_FORMAT = 1
+
+
+class DetectionCache:
+    """Detections by text; loaded from and saved to one JSON file (or kept in memory)."""
+
+    def __init__(self, path: Path | None, version: str) -> None:
+        self.path = path
+        self.version = version
+        self._stored: dict[str, list] = {}
+        self._used: dict[str, list] = {}
+        self.hits = 0
+        self.misses = 0
+        if path is not None and path.is_file():
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                data = {}  # a damaged cache is only a slower build
+            if data.get("format") == CACHE_FORMAT and data.get("detector") == version:
+                self._stored = data.get("entries", {})
+
+    def _key(self, text: str) -> str:
+        """Stable key for a text under this detector version."""
+        return hashlib.sha256(f"{self.version}\0{text}".encode()).hexdigest()[:32]
+
+    def get(self, text: str) -> Detection | None:
+        """The stored detection of ``text``, if any."""
+        key = self._key(text)
+        entry = self._used.get(key) or self._stored.get(key)
+        if entry is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        self._used[key] = entry
+        return Detection(entry[0], entry[1])
+
+    def put(self, text: str, detection: Detection) -> None:
+        """Remember the detection of ``text``."""
+        self._used[self._key(text)] = [detection.lang, detection.log_odds]
+
+    def save(self) -> bool:
+        """Write the entries used in this run (so the file never grows without bound);
+        return True when the file changed."""
+        if self.path is None:
+            return False
+        entries = dict(sorted(self._used.items()))
+        if entries == self._stored:
+            return False
+        content = json.dumps({"format": CACHE_FORMAT, "detector": self.version,
+                              "entries": entries}, separators=(",", ":"))
+        write_atomic(self.path, content.encode("utf-8"))
+        self._stored = entries
+        return True

@@ -1,0 +1,211 @@
+"""Language detectors behind one small interface: text in, log-odds per language out.
+
+The default, ``langdetect``, scores text against langdetect's own n-gram profiles for the
+site's languages only, exactly (every n-gram counted once) instead of langdetect's random
+sampling, and adds word-frequency evidence from wordfreq: n-grams know spelling, word
+frequencies know words. It is deterministic by construction. ``lingua`` (optional extra)
+wraps lingua-language-detector, whose models ship inside its wheel.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.metadata import version as package_version
+from pathlib import Path
+from typing import Protocol
+
+DETECTORS = ("langdetect", "lingua")
+#: langdetect's smoothing: an n-gram unseen in a language still has this probability.
+_SMOOTHING = 5e-5
+#: Word frequencies below wordfreq's "small" list floor count as this rare.
+_RARE_WORD = 5e-7
+#: Naive Bayes adds evidence from n-grams that are far from independent, so its raw
+#: log-odds are overconfident; dividing by this brings them near calibrated odds.
+_PROFILE_TEMPERATURE = 4.0
+#: Lingua reports probabilities of exactly 1.0; cap the log-odds they imply.
+_MAX_LOG_ODDS = 30.0
+_LETTERS = re.compile(r"[^\W\d_]+")
+_URL = re.compile(r"(https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """What a detector says about one text."""
+
+    lang: str | None  #: the most likely language, None when there is nothing to judge
+    log_odds: float  #: log(P(best) / P(runner-up)), >= 0; grows with the evidence
+
+    @property
+    def confidence(self) -> float:
+        """P(best) for two languages: 0.5 means a coin toss, 1.0 certainty."""
+        if self.lang is None:
+            return 0.0
+        return 1.0 / (1.0 + math.exp(-self.log_odds))
+
+
+NOTHING = Detection(None, 0.0)
+
+
+class Detector(Protocol):
+    """The interface every detector offers."""
+
+    name: str  #: config name, e.g. "langdetect"
+    version: str  #: changes whenever answers may change; part of cache keys
+    languages: tuple[str, ...]  #: the languages it chooses between
+
+    def detect(self, text: str) -> Detection:
+        """Detect the language of ``text``."""
+
+
+def strip_noise(text: str) -> str:
+    """Remove URLs and e-mail addresses: they are English-looking in every language."""
+    return _URL.sub(" ", text)
+
+
+def _langdetect_normalisation() -> dict[int, str]:
+    """langdetect's character normalisation as a str.translate table (Latin scripts)."""
+    from langdetect.utils.messages import get_string
+
+    excluded = get_string("NGram.LATIN1_EXCLUDE")
+    table: dict[int, str] = {}
+    for code in range(0x100):
+        char = chr(code)
+        if (code < 0x80 and not char.isalpha()) or (code >= 0x80 and char in excluded):
+            table[code] = " "
+    for code in range(0x2000, 0x2070):  # general punctuation
+        table[code] = " "
+    return table
+
+
+class ProfileDetector:
+    """langdetect's profiles scored exactly, plus wordfreq word frequencies."""
+
+    name = "langdetect"
+
+    def __init__(self, languages: tuple[str, ...]) -> None:
+        from langdetect.detector_factory import PROFILES_DIRECTORY
+        from wordfreq import get_frequency_dict
+
+        self.languages = tuple(sorted(languages))
+        self.version = (f"profiles-1/langdetect-{package_version('langdetect')}"
+                        f"/wordfreq-{package_version('wordfreq')}")
+        profiles = [json.loads(Path(PROFILES_DIRECTORY, lang).read_text(encoding="utf-8"))
+                    for lang in self.languages]
+        self._gram_log_probability: dict[str, tuple[float, ...]] = {}
+        for gram in sorted({g for profile in profiles for g in profile["freq"]}):
+            if 1 <= len(gram) <= 3:
+                self._gram_log_probability[gram] = tuple(
+                    math.log(p["freq"].get(gram, 0) / p["n_words"][len(gram) - 1] + _SMOOTHING)
+                    for p in profiles)
+        self._unseen = math.log(_SMOOTHING)
+        self._frequencies = [get_frequency_dict(lang, "small") for lang in self.languages]
+        self._table = _langdetect_normalisation()
+        self._word_scores: dict[str, tuple[tuple[float, ...], int]] = {}
+
+    def _score_word(self, word: str) -> tuple[tuple[float, ...], int]:
+        """Log-likelihood per language of one word, and how many features it gave."""
+        cached = self._word_scores.get(word)
+        if cached is not None:
+            return cached
+        totals = [0.0] * len(self.languages)
+        features = 0
+        normalised = word.translate(self._table).split()
+        for piece in normalised:
+            # langdetect ignores all-capital words (acronyms such as ICLD).
+            if len(piece) > 1 and piece[0].isupper() and piece[1].isupper():
+                continue
+            padded = f" {piece} "
+            grams = [padded[i] for i in range(1, len(padded) - 1)]
+            grams += [padded[i:i + 2] for i in range(len(padded) - 1)]
+            grams += [padded[i:i + 3] for i in range(len(padded) - 2)]
+            for gram in grams:
+                scores = self._gram_log_probability.get(gram)
+                if scores is not None:
+                    features += 1
+                    for index, score in enumerate(scores):
+                        totals[index] += score
+        lowered = word.lower()
+        frequencies = [max(f.get(lowered, 0.0), 0.0) for f in self._frequencies]
+        if any(frequencies):
+            features += 1
+            for index, frequency in enumerate(frequencies):
+                # Temperature-scaled n-gram evidence plus one word-frequency vote,
+                # scaled back here so the sum below divides both alike.
+                totals[index] += _PROFILE_TEMPERATURE * math.log(max(frequency, _RARE_WORD))
+        result = (tuple(totals), features)
+        if len(self._word_scores) < 200_000:
+            self._word_scores[word] = result
+        return result
+
+    def detect(self, text: str) -> Detection:
+        """Sum word scores; names (capitalised inside a sentence) count for a quarter."""
+        totals = [0.0] * len(self.languages)
+        features = 0
+        words = _LETTERS.findall(strip_noise(text))
+        for position, word in enumerate(words):
+            scores, count = self._score_word(word)
+            weight = 0.25 if position > 0 and word[:1].isupper() else 1.0
+            features += count
+            for index, score in enumerate(scores):
+                totals[index] += weight * score
+        if not features:
+            return NOTHING
+        return _from_log_likelihoods(self.languages,
+                                     [t / _PROFILE_TEMPERATURE for t in totals])
+
+
+def _from_log_likelihoods(languages: tuple[str, ...], totals: list[float]) -> Detection:
+    """Best language and its log-odds over the runner-up; ties go to the first code."""
+    ranked = sorted(zip(totals, languages, strict=True), key=lambda pair: (-pair[0], pair[1]))
+    best, lang = ranked[0]
+    runner_up = ranked[1][0] if len(ranked) > 1 else best - _MAX_LOG_ODDS
+    return Detection(lang, min(best - runner_up, _MAX_LOG_ODDS))
+
+
+class LinguaDetector:
+    """lingua-language-detector restricted to the site's languages (optional extra)."""
+
+    name = "lingua"
+
+    def __init__(self, languages: tuple[str, ...]) -> None:
+        try:
+            from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
+        except ImportError as missing:
+            raise RuntimeError(
+                "detector = \"lingua\" needs the optional extra: "
+                "pip install 'bilingual[lingua]'") from missing
+        self.languages = tuple(sorted(languages))
+        self.version = f"lingua-{package_version('lingua-language-detector')}"
+        self._by_language = {
+            Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())): code
+            for code in self.languages}
+        self._detector = (LanguageDetectorBuilder.from_languages(*self._by_language)
+                          .with_preloaded_language_models().build())
+
+    def detect(self, text: str) -> Detection:
+        """Lingua's confidence values turned into log-odds."""
+        cleaned = strip_noise(text)
+        if not _LETTERS.search(cleaned):
+            return NOTHING
+        values = self._detector.compute_language_confidence_values(cleaned)
+        probabilities = {self._by_language[v.language]: v.value for v in values}
+        if not any(probabilities.values()):
+            return NOTHING
+        floor = math.exp(-_MAX_LOG_ODDS)
+        return _from_log_likelihoods(
+            self.languages,
+            [math.log(max(probabilities.get(lang, 0.0), floor)) for lang in self.languages])
+
+
+@lru_cache(maxsize=8)
+def make_detector(name: str, languages: tuple[str, ...]) -> Detector:
+    """The detector called ``name`` for ``languages``, built once per process."""
+    if name == "langdetect":
+        return ProfileDetector(languages)
+    if name == "lingua":
+        return LinguaDetector(languages)
+    raise ValueError(f"unknown detector {name!r}; choose one of {', '.join(DETECTORS)}")
