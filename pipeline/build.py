@@ -16,11 +16,8 @@ from .diagnostics import Diagnostic, error
 from .language import LanguageTagger, low_confidence_warnings, tag_languages
 from .meta import lift_metadata
 from .model import Article, Block, BuildReport, Config, Metadata, SourceDocument
-from .pair import pair_articles
 from .parse import parse_blocks
 from .read import discover_sources, read_source
-from .render import render_site
-from .write import write_outputs
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +80,11 @@ def process_file(path: Path, config: Config, tagger: LanguageTagger) -> SourceRe
 
 def run(config: Config) -> BuildReport:
     """Build the site described by ``config`` and write it to ``config.output``."""
+    # Imported here so `bilingual split` does not pay for Jinja and the writers.
+    from .pair import pair_articles
+    from .render import render_site
+    from .write import write_outputs
+
     if not config.articles.is_dir():
         problem = error(display_path(config.articles, config.root), 1, "articles",
                         "the articles folder does not exist",

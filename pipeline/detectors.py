@@ -21,14 +21,17 @@ from typing import Protocol
 DETECTORS = ("langdetect", "lingua")
 #: langdetect's smoothing: an n-gram unseen in a language still has this probability.
 _SMOOTHING = 5e-5
-#: Word frequencies below wordfreq's "small" list floor count as this rare.
-_RARE_WORD = 5e-7
+#: A word missing from one language's list (wordfreq's "small" lists stop at about one
+#: in a million) counts as this rare there: ln(5e-7).
+_RARE_WORD_LOG = math.log(5e-7)
 #: Naive Bayes adds evidence from n-grams that are far from independent, so its raw
 #: log-odds are overconfident; dividing by this brings them near calibrated odds.
 _PROFILE_TEMPERATURE = 4.0
 #: Lingua reports probabilities of exactly 1.0; cap the log-odds they imply.
 _MAX_LOG_ODDS = 30.0
 _LETTERS = re.compile(r"[^\W\d_]+")
+#: After these (or at the start) a capital letter starts a sentence, not a name.
+_SENTENCE_OPENERS = ".!?:;…\"“”«»„'‘’([–—-•*"
 _URL = re.compile(r"(https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
 
 
@@ -66,6 +69,37 @@ def strip_noise(text: str) -> str:
     return _URL.sub(" ", text)
 
 
+def _word_log_frequencies(lang: str) -> dict[str, float]:
+    """Natural-log word frequencies from wordfreq's "small" list for ``lang``.
+
+    Read straight from wordfreq's data file in its documented "cBpack" format (a gzipped
+    msgpack list: a header, then lists of words at 0, -1, -2 … centibels), which skips
+    importing wordfreq itself (0.15 s of start-up for tokenisers we do not use). Any
+    other format falls back to wordfreq's own reader.
+    """
+    import gzip
+    from importlib.util import find_spec
+
+    import msgpack
+
+    spec = find_spec("wordfreq")
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    path = Path(folders[0], "data", f"small_{lang}.msgpack.gz") if folders else None
+    if path is not None and path.is_file():
+        with gzip.open(path, "rb") as stream:
+            data = msgpack.load(stream, raw=False)
+        header = data[0] if data else {}
+        if isinstance(header, dict) and header.get("format") == "cB" \
+                and header.get("version") == 1:
+            per_centibel = math.log(10) / 100
+            return {word: -centibels * per_centibel
+                    for centibels, words in enumerate(data[1:]) for word in words}
+    from wordfreq import get_frequency_dict  # pragma: no cover - other data layouts
+
+    return {word: math.log(frequency)  # pragma: no cover
+            for word, frequency in get_frequency_dict(lang, "small").items() if frequency > 0}
+
+
 def _langdetect_normalisation() -> dict[int, str]:
     """langdetect's character normalisation as a str.translate table (Latin scripts)."""
     from langdetect.utils.messages import get_string
@@ -88,7 +122,6 @@ class ProfileDetector:
 
     def __init__(self, languages: tuple[str, ...]) -> None:
         from langdetect.detector_factory import PROFILES_DIRECTORY
-        from wordfreq import get_frequency_dict
 
         self.languages = tuple(sorted(languages))
         self.version = (f"profiles-1/langdetect-{package_version('langdetect')}"
@@ -102,7 +135,7 @@ class ProfileDetector:
                     math.log(p["freq"].get(gram, 0) / p["n_words"][len(gram) - 1] + _SMOOTHING)
                     for p in profiles)
         self._unseen = math.log(_SMOOTHING)
-        self._frequencies = [get_frequency_dict(lang, "small") for lang in self.languages]
+        self._log_frequencies = [_word_log_frequencies(lang) for lang in self.languages]
         self._table = _langdetect_normalisation()
         self._word_scores: dict[str, tuple[tuple[float, ...], int]] = {}
 
@@ -129,26 +162,31 @@ class ProfileDetector:
                     for index, score in enumerate(scores):
                         totals[index] += score
         lowered = word.lower()
-        frequencies = [max(f.get(lowered, 0.0), 0.0) for f in self._frequencies]
-        if any(frequencies):
+        known = [table.get(lowered) for table in self._log_frequencies]
+        if any(value is not None for value in known):
             features += 1
-            for index, frequency in enumerate(frequencies):
-                # Temperature-scaled n-gram evidence plus one word-frequency vote,
-                # scaled back here so the sum below divides both alike.
-                totals[index] += _PROFILE_TEMPERATURE * math.log(max(frequency, _RARE_WORD))
+            for index, value in enumerate(known):
+                # One word-frequency vote beside the n-grams; multiplied by the
+                # temperature here because detect() divides the whole sum by it.
+                totals[index] += _PROFILE_TEMPERATURE * (_RARE_WORD_LOG if value is None
+                                                         else value)
         result = (tuple(totals), features)
         if len(self._word_scores) < 200_000:
             self._word_scores[word] = result
         return result
 
     def detect(self, text: str) -> Detection:
-        """Sum word scores; names (capitalised inside a sentence) count for a quarter."""
+        """Sum word scores; a capitalised word inside a sentence (a name, most likely)
+        counts for a quarter, so "Nelson Mandela Bay" does not make a sentence English."""
         totals = [0.0] * len(self.languages)
         features = 0
-        words = _LETTERS.findall(strip_noise(text))
-        for position, word in enumerate(words):
+        cleaned = strip_noise(text)
+        for match in _LETTERS.finditer(cleaned):
+            word = match.group()
             scores, count = self._score_word(word)
-            weight = 0.25 if position > 0 and word[:1].isupper() else 1.0
+            before = cleaned[:match.start()].rstrip()
+            starts_sentence = not before or before[-1] in _SENTENCE_OPENERS
+            weight = 0.25 if word[:1].isupper() and not starts_sentence else 1.0
             features += count
             for index, score in enumerate(scores):
                 totals[index] += weight * score

@@ -11,13 +11,16 @@ from __future__ import annotations
 import re
 from functools import cache
 from html import escape
+from typing import TYPE_CHECKING
 
 from linkify_it import LinkifyIt
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 
 from .meta import read_byline
 from .model import Block, SourceDocument
+
+if TYPE_CHECKING:  # markdown-it is imported when the first Markdown file is parsed
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 #: An author's language marker: ``<!-- lang: en -->``; ``auto`` hands back to detection.
 LANG_MARKER = re.compile(r"^\s*<!--\s*lang:\s*([a-z]{2}|auto)\s*-->\s*$", re.IGNORECASE)
@@ -33,6 +36,9 @@ _ANNOUNCEMENTS = {
         r"(nedan|längre\s+ner|längre\s+ned|följer)|på\s+svenska|svenska|svensk\s+version"
         r"|swedish\s+version\s+below)\s*[:.!]?\s*\)?$", re.IGNORECASE),
 }
+#: Cheap test for anything linkify-it could turn into a link (scheme, www., e-mail, a
+#: dotted host name); text without any of these never needs it.
+_MAYBE_LINK = re.compile(r"://|www\.|@|\w\.[a-z]{2,}\b", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•–]|(\d{1,3})[.)])\s+(.*)$")
 _QUOTE_LINE = re.compile(r"^\s*>\s?(.*)$")
 _FINAL_PUNCTUATION = tuple(".!?:;,…")
@@ -86,6 +92,8 @@ def _linkify() -> LinkifyIt:
 
 def link_text(text: str) -> str:
     """Escape ``text`` for HTML and turn bare URLs and e-mail addresses into links."""
+    if not _MAYBE_LINK.search(text):
+        return escape(text, quote=False)  # linkify-it compiles large patterns: skip it
     linkify = _linkify()
     matches = linkify.match(text) if linkify.test(text) else None
     if not matches:
@@ -232,6 +240,8 @@ def _as_heading(block: Block, level: int) -> Block:
 @cache
 def markdown_parser() -> MarkdownIt:
     """CommonMark plus tables, strikethrough and bare-URL links (GFM-like)."""
+    from markdown_it import MarkdownIt
+
     return MarkdownIt("gfm-like", {"typographer": False})
 
 

@@ -168,3 +168,22 @@ def test_python_dash_m_pipeline_runs_the_same_command():
     result = subprocess.run([sys.executable, "-m", "pipeline", "--help"], cwd=ROOT,
                             capture_output=True, text=True, check=True)
     assert "build" in result.stdout and "split" in result.stdout
+
+
+def test_detection_cache_is_kept_between_builds_and_reused(tmp_path, in_folder):
+    write_site(tmp_path, {"a.txt": "Rubrik här\n\nEtt stycke på svenska om något viktigt som "
+                                   "hände i kommunen.\n"})
+    in_folder(tmp_path)
+    assert CliRunner().invoke(main, ["build"]).exit_code == 0
+    cache = tmp_path / ".cache" / "detection-langdetect.json"
+    data = json.loads(cache.read_text(encoding="utf-8"))
+    assert data["detector"].startswith("profiles-")
+    assert len(data["entries"]) >= 2
+    from pipeline.build import make_tagger
+    from pipeline.config import load_config
+    tagger = make_tagger(load_config(tmp_path / "bilingual.toml"))
+    tagger.detect("Ett stycke på svenska om något viktigt som hände i kommunen.")
+    assert (tagger.cache.hits, tagger.cache.misses) == (1, 0)
+    before = cache.read_bytes()
+    assert CliRunner().invoke(main, ["build"]).exit_code == 0
+    assert cache.read_bytes() == before

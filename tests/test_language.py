@@ -111,3 +111,35 @@ def test_two_detector_instances_agree_on_short_items():
     first, second = ProfileDetector(("sv", "en")), ProfileDetector(("en", "sv"))
     items = ["Information", "Program", "Team", "Service", "Kontakt", "Om oss", "Fika"]
     assert [first.detect(t) for t in items] == [second.detect(t) for t in items]
+
+
+def test_low_confidence_blocks_are_warnings_with_a_hint_to_add_a_marker(tagger):
+    from pipeline.language import low_confidence_warnings
+    from pipeline.model import Block
+    unsure = Block("paragraph", "Program", "<p>Program</p>", 7, 7, lang="en",
+                   confidence=0.55, how="context")
+    sure = Block("paragraph", "Hej", "<p>Hej</p>", 9, 9, lang="sv", confidence=0.9,
+                 how="context")
+    [problem] = low_confidence_warnings("articles/a.txt", (unsure, sure))
+    assert problem.format().startswith("articles/a.txt:7: warning[low-confidence]:")
+    assert "<!-- lang: sv -->" in problem.hint
+
+
+def test_a_block_with_no_evidence_either_way_is_reported(tagger):
+    from pipeline.build import process_document
+    from pipeline.read import parse_source
+    document, _ = parse_source("a.md", b"# Kommunens nyheter i korthet\n\n12 345 678\n",
+                               ("sv", "en"))
+    result = process_document(document, tagger)
+    assert [(d.code, d.line) for d in result.diagnostics] == [("low-confidence", 3)]
+    assert "no language" in result.diagnostics[0].message
+
+
+def test_lingua_detector_when_installed():
+    pytest.importorskip("lingua", reason="the optional extra bilingual[lingua] is not "
+                        "installed; `make test` installs it")
+    lingua = make_detector("lingua", ("sv", "en"))
+    assert lingua.detect("Kommunen arbetar med vatten och skolor.").lang == "sv"
+    assert lingua.detect("The municipality works on water and schools.").lang == "en"
+    assert lingua.detect("12 345").lang is None
+    assert lingua.version.startswith("lingua-")
