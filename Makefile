@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test lint golden clean
+.PHONY: build test lint golden validators screenshots clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("bilingual needs Python 3.11 or newer, found " + sys.version.split()[0] if sys.version_info < (3, 11) else 0)'
@@ -21,9 +21,21 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
+## validators: the Nu Html Checker and axe-core for the test suite (needs npm; Chromium and
+## Java come from Debian: apt-get install chromium default-jre-headless)
+VALIDATORS := tools/validators/node_modules/.installed
+$(VALIDATORS): tools/validators/package-lock.json
+	cd tools/validators && npm ci --no-audit --no-fund --loglevel=error
+	touch $(VALIDATORS)
+validators: $(VALIDATORS)
+
+## screenshots: docs/screenshot-sv.png and docs/screenshot-en.png of the bundled site
+screenshots: $(STAMP)
+	$(BIN)/python tools/screenshots.py
+
 ## golden: regenerate tests/golden/ after an intended change to the output
 golden: $(STAMP)
 	$(BIN)/python -m pytest tests/test_golden.py --update-golden
 
 clean:
-	rm -rf $(VENV) output .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) output .cache .pytest_cache .ruff_cache *.egg-info tools/validators/node_modules

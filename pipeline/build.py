@@ -12,7 +12,7 @@ from pathlib import Path
 from .assemble import assemble_articles
 from .cache import DetectionCache
 from .detectors import make_detector
-from .diagnostics import Diagnostic, error
+from .diagnostics import Diagnostic, error, warning
 from .language import LanguageTagger, low_confidence_warnings, tag_languages
 from .meta import lift_metadata
 from .model import Article, Block, BuildReport, Config, Metadata, SourceDocument
@@ -81,8 +81,9 @@ def process_file(path: Path, config: Config, tagger: LanguageTagger) -> SourceRe
 def run(config: Config) -> BuildReport:
     """Build the site described by ``config`` and write it to ``config.output``."""
     # Imported here so `bilingual split` does not pay for Jinja and the writers.
+    from .feeds import render_feeds, render_sitemap
     from .pair import pair_articles
-    from .render import render_site
+    from .render import make_environment, render_site
     from .write import write_outputs
 
     if not config.articles.is_dir():
@@ -101,7 +102,14 @@ def run(config: Config) -> BuildReport:
     sets, pair_problems = pair_articles([a for r in results for a in r.articles],
                                         config.languages)
     diagnostics += pair_problems
-    files = render_site(config, sets)
+    diagnostics += [warning(a.source, a.title_line, "no-date",
+                            f"'{a.title}' has no date, so it is left out of the feeds and "
+                            "listed last", "add 'date: 2025-03-12' to the front matter or a "
+                            "byline such as 'Publicerad: 2025-03-12'")
+                    for s in sets for a in s.variants.values() if a.date is None]
+    environment = make_environment(config)
+    files = (render_site(config, sets, environment) + render_feeds(environment, config, sets)
+             + render_sitemap(environment, config, sets))
     written, unchanged = write_outputs(config.output, files)
     tagger.cache.save()
 

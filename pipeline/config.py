@@ -25,10 +25,11 @@ _DEFAULTS: dict[str, Any] = {
     "languages": ["sv", "en"],
     "default_language": "sv",
     "detector": "langdetect",
+    "feed_items": 20,
 }
 _DEFAULT_TITLES = {"sv": "Nyheter", "en": "News"}
-_TOP_KEYS = {"base_url", "languages", "default_language", "detector", "title", "description",
-             "paths"}
+_TOP_KEYS = {"base_url", "languages", "default_language", "detector", "feed_items", "title",
+             "description", "paths"}
 _PATH_KEYS = {"articles", "output", "templates", "cache"}
 _PATH_DEFAULTS = {"articles": "articles", "output": "output", "templates": "templates",
                   "cache": ".cache"}
@@ -125,6 +126,10 @@ def load_config(path: Path | None = None, **overrides: Path | None) -> Config:
     if default_language not in languages:
         fail("default_language", f"'default_language' {default_language!r} is not in 'languages'",
              f"use one of: {', '.join(languages)}")
+    feed_items = settings["feed_items"]
+    if not isinstance(feed_items, int) or isinstance(feed_items, bool) or feed_items < 1:
+        fail("feed_items", f"'feed_items' must be a whole number of at least 1, not "
+             f"{feed_items!r}", "write for example feed_items = 20")
     detector = settings["detector"]
     if detector not in DETECTORS:
         fail("detector", f"unknown detector {detector!r}",
@@ -176,6 +181,7 @@ def load_config(path: Path | None = None, **overrides: Path | None) -> Config:
         templates=resolved["templates"],
         cache=resolved["cache"],
         detector=detector,
+        feed_items=feed_items,
     )
     _check_output_folder(config, shown)
     return config

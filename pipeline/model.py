@@ -35,6 +35,7 @@ class Config:
     templates: Path  #: the site's own templates, searched before the built-in theme
     cache: Path  #: where detection results are kept between builds
     detector: str  #: "langdetect" (default) or "lingua" (optional extra)
+    feed_items: int  #: how many of the newest articles each feed carries
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,7 @@ UI_TEXT = {
         "to_start": "Till startsidan",
         "choose_language": "Välj språk",
         "no_articles": "Inga artiklar ännu.",
+        "subscribe": "Prenumerera:",
     },
     "en": {
         "skip": "Skip to content",
@@ -51,10 +52,26 @@ UI_TEXT = {
         "to_start": "Go to the start page",
         "choose_language": "Choose a language",
         "no_articles": "No articles yet.",
+        "subscribe": "Subscribe:",
     },
 }
 DATE_PATTERN = "EEEE d MMMM y"
+#: Open Graph locales (language_TERRITORY) for og:locale.
+OG_LOCALES = {"sv": "sv_SE", "en": "en_GB"}
 _FIRST_TAG = re.compile(r"^<([a-zA-Z][a-zA-Z0-9]*)")
+
+
+#: Output names below output/<lang>/, documented in the README.
+FEED_FILES = {"atom": "atom.xml", "rss": "rss.xml", "json": "feed.json"}
+FEED_NAMES = {"atom": "Atom", "rss": "RSS", "json": "JSON Feed"}
+FEED_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml",
+              "json": "application/feed+json"}
+
+
+def feed_links(urls: Urls, lang: str) -> list[dict]:
+    """<link rel="alternate"> entries for a language's feeds, for page heads."""
+    return [{"type": FEED_TYPES[kind], "href": urls.link(f"{lang}/{name}"),
+             "title": FEED_NAMES[kind]} for kind, name in FEED_FILES.items()]
 
 
 def builtin_theme() -> Path:
@@ -92,6 +109,28 @@ def self_name(lang: str) -> str:
 def localized_date(date: datetime.date | None, lang: str) -> str:
     """"torsdag 21 november 2019" / "Thursday 21 November 2019"; "" when undated."""
     return format_date(date, DATE_PATTERN, locale=lang) if date else ""
+
+
+def _shift_heading(html: str, shift: int) -> str:
+    """Move a heading's level by ``shift`` (kept within h2-h6 for body headings)."""
+    def move(match: re.Match[str]) -> str:
+        level = min(6, max(2, int(match.group(2)) + shift))
+        return f"<{match.group(1)}h{level}"
+    return re.sub(r"<(/?)h([1-6])", move, html)
+
+
+def article_body_html(article: Article) -> Markup:
+    """The body of an article as HTML: passages marked, and body headings moved so the
+    highest one is an h2 under the page's h1 (screen readers need an unbroken outline)."""
+    levels = [b.level for b in article.blocks if b.kind == "heading" and b.level]
+    shift = 2 - min(levels) if levels else 0
+    parts = []
+    for block in article.blocks:
+        html = block_html(block, article.lang)
+        if shift and block.kind == "heading":
+            html = Markup(_shift_heading(str(html), shift))
+        parts.append(html)
+    return Markup("\n".join(parts))
 
 
 def block_html(block: Block, page_lang: str) -> Markup:
@@ -132,9 +171,10 @@ class Urls:
         return self.base_path + path.removesuffix("index.html")
 
 
-def render_site(config: Config, sets: list[ArticleSet]) -> list[OutputFile]:
+def render_site(config: Config, sets: list[ArticleSet], environment: Environment | None = None
+                ) -> list[OutputFile]:
     """Every page of the site: articles, language indexes, the root page, the stylesheet."""
-    environment = make_environment(config)
+    environment = environment or make_environment(config)
     urls = Urls(config.base_url)
     files = []
     for article_set in sets:
@@ -152,6 +192,8 @@ def _common(config: Config, urls: Urls, lang: str, path: str) -> dict:
     """View fields every page has."""
     return {
         "lang": lang,
+        "og_locale": OG_LOCALES.get(lang, lang),
+        "feeds": feed_links(urls, lang),
         "site_title": config.title[lang],
         "site_description": config.description[lang],
         "canonical": urls.absolute(path),
@@ -204,7 +246,11 @@ def _render_article(environment: Environment, config: Config, urls: Urls,
         "author": article.author or "",
         "summary": article.summary,
         "tags": list(article.tags),
-        "blocks": [block_html(block, lang) for block in article.blocks],
+        "body": article_body_html(article),
+        "og_type": "article",
+        "og_description": article.summary or config.description[lang],
+        "og_alternates": [OG_LOCALES.get(other, other) for other in article_set.variants
+                          if other != lang],
         "alternates": _alternates(urls, paths, default),
         "switcher": switcher,
         "is_summary": lang in article_set.summaries,
@@ -214,7 +260,7 @@ def _render_article(environment: Environment, config: Config, urls: Urls,
     return OutputFile(path, html.encode("utf-8"), (article.source,))
 
 
-def _sort_key(article: Article) -> tuple:
+def sort_key(article: Article) -> tuple:
     """Newest first; undated last; then title and key so ties never depend on input order."""
     ordinal = article.date.toordinal() if article.date else 0
     return (-ordinal, article.title.casefold(), article.key)
@@ -224,7 +270,7 @@ def _render_index(environment: Environment, config: Config, urls: Urls,
                   sets: list[ArticleSet], lang: str) -> OutputFile:
     """A language's start page: its articles, then articles only in other languages."""
     path = urls.index_path(lang)
-    own = sorted((s.variants[lang] for s in sets if lang in s.variants), key=_sort_key)
+    own = sorted((s.variants[lang] for s in sets if lang in s.variants), key=sort_key)
     summaries = {s.key for s in sets if lang in s.summaries}
     entries = [{
         "title": a.title, "href": urls.link(urls.article_path(a)), "date_iso":
@@ -236,7 +282,7 @@ def _render_index(environment: Environment, config: Config, urls: Urls,
         if other == lang:
             continue
         only = sorted((s.variants[other] for s in sets
-                       if other in s.variants and lang not in s.variants), key=_sort_key)
+                       if other in s.variants and lang not in s.variants), key=sort_key)
         if only:
             elsewhere.append({
                 "lang": other,
@@ -252,6 +298,9 @@ def _render_index(environment: Environment, config: Config, urls: Urls,
         "entries": entries,
         "elsewhere": elsewhere,
         "alternates": _alternates(urls, paths, urls.index_path(None)),
+        "og_type": "website",
+        "og_description": config.description[lang] or config.title[lang],
+        "og_alternates": [OG_LOCALES.get(o, o) for o in config.languages if o != lang],
         "switcher": [{"lang": other, "label": self_name(other),
                       "href": urls.link(paths[other]), "translated": True, "summary": False,
                       "note": ""} for other in config.languages if other != lang],
@@ -274,6 +323,9 @@ def _render_root(environment: Environment, config: Config, urls: Urls) -> Output
                      "prompt": UI_TEXT[other]["choose_language"]}
                     for other in config.languages],
         "alternates": _alternates(urls, paths, path),
+        "og_type": "website",
+        "og_description": config.description[lang] or config.title[lang],
+        "og_alternates": [OG_LOCALES.get(o, o) for o in config.languages if o != lang],
         "switcher": [],
     }
     html = environment.get_template("home.html").render(page=view)

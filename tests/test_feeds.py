@@ -1,0 +1,163 @@
+"""Feeds, sitemap and robots.txt: parsed by feedparser, checked against JSON Feed 1.1."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import xml.etree.ElementTree as ElementTree
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+
+import feedparser
+import jsonschema
+import pytest
+
+from pipeline.build import run
+from pipeline.feeds import rfc822, tag_uri
+
+from .sites_fixture import built_site  # noqa: F401  (fixture)
+
+SCHEMA = json.loads((Path(__file__).parent / "schemas" / "jsonfeed-1.1.schema.json"
+                     ).read_text(encoding="utf-8"))
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+def pages_in(output: Path, lang: str) -> set[str]:
+    return {p.parent.relative_to(output).as_posix() for p in (output / lang).glob("*/index.html")}
+
+
+@pytest.mark.parametrize("kind", ["atom.xml", "rss.xml"])
+def test_xml_feeds_parse_cleanly_and_carry_their_language(built_site, kind):  # noqa: F811
+    config, output = built_site
+    for lang in config.languages:
+        parsed = feedparser.parse((output / lang / kind).read_bytes())
+        assert parsed.bozo == 0, parsed.get("bozo_exception")
+        assert parsed.feed.language == lang  # from xml:lang (Atom) or <language> (RSS)
+        assert parsed.feed.title == config.title[lang]
+        assert parsed.feed.link == f"{config.base_url}{lang}/"
+        links = {link.href for link in parsed.feed.get("links", []) if link.rel == "self"}
+        assert links == {f"{config.base_url}{lang}/{kind}"}
+        for entry in parsed.entries:
+            assert entry.id.startswith("tag:") and f":{lang}/" in entry.id
+            assert entry.link.startswith(f"{config.base_url}{lang}/")
+            assert entry.title and entry.summary
+            assert entry.content[0].value.startswith("<")
+            assert entry.published_parsed is not None
+            assert entry.get("author")
+        # Only this language's articles: every entry is a page under /<lang>/.
+        assert {e.link.removeprefix(config.base_url).rstrip("/") for e in parsed.entries} \
+            <= pages_in(output, lang)
+
+
+def test_rss_dates_are_rfc822_with_the_right_weekday(built_site):  # noqa: F811
+    config, output = built_site
+    text = (output / config.languages[0] / "rss.xml").read_text(encoding="utf-8")
+    dates = [line.strip()[9:-10] for line in text.splitlines() if "<pubDate>" in line]
+    assert dates
+    for written in dates:
+        moment = parsedate_to_datetime(written)
+        assert written.startswith(moment.strftime("%a, "))
+    assert rfc822(datetime.date(2019, 11, 21)) == "Thu, 21 Nov 2019 00:00:00 +0000"
+
+
+def test_json_feeds_follow_the_1_1_schema_and_carry_their_language(built_site):  # noqa: F811
+    config, output = built_site
+    for lang in config.languages:
+        feed = json.loads((output / lang / "feed.json").read_text(encoding="utf-8"))
+        jsonschema.validate(feed, SCHEMA)
+        assert feed["language"] == lang
+        assert feed["feed_url"] == f"{config.base_url}{lang}/feed.json"
+        assert all(item["language"] == lang for item in feed["items"])
+
+
+def test_schema_rejects_a_broken_feed():
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"version": "https://jsonfeed.org/version/1.1", "title": "x",
+                             "items": [{"id": "1"}]}, SCHEMA)  # no content
+
+
+def test_feeds_never_mix_languages_and_skip_untranslated_articles(tmp_path):
+    from pipeline.config import load_config
+
+    from .conftest import write_site
+    write_site(tmp_path, {
+        "bara-svenska.md": "---\ntitle: Bara på svenska\nlang: sv\ndate: 2025-01-02\n---\n"
+                           "En artikel som bara finns på svenska om kommunens arbete.\n",
+    })
+    config = load_config(tmp_path / "bilingual.toml")
+    assert run(config).ok
+    english = feedparser.parse((config.output / "en" / "atom.xml").read_bytes())
+    assert english.bozo == 0 and english.entries == []
+    swedish = feedparser.parse((config.output / "sv" / "atom.xml").read_bytes())
+    assert [e.title for e in swedish.entries] == ["Bara på svenska"]
+
+
+def test_summary_items_link_to_the_full_article(built_site):  # noqa: F811
+    config, output = built_site
+    english = json.loads((output / "en" / "feed.json").read_text(encoding="utf-8"))
+    summaries = [i for i in english["items"] if "This is a summary" in i["content_html"]]
+    assert summaries, "the English part of a mixed post is a summary"
+    assert all(f'href="{config.base_url}sv/' in i["content_html"] for i in summaries)
+
+
+def test_feed_items_limit_and_newest_first(tmp_path):
+    from pipeline.config import load_config
+
+    from .conftest import write_site
+    files = {f"a{day}.md": f"---\ntitle: Artikel {day}\nlang: sv\ndate: 2025-01-{day:02d}\n"
+                           "---\nEn mening på svenska om kommunen.\n" for day in range(1, 6)}
+    write_site(tmp_path, files, config='feed_items = 3\n')
+    config = load_config(tmp_path / "bilingual.toml")
+    run(config)
+    parsed = feedparser.parse((config.output / "sv" / "rss.xml").read_bytes())
+    assert [e.title for e in parsed.entries] == ["Artikel 5", "Artikel 4", "Artikel 3"]
+
+
+def test_tag_ids_survive_a_changed_slug(tmp_path):
+    from pipeline.build import make_tagger, process_document
+    from pipeline.config import load_config
+    from pipeline.read import parse_source
+
+    from .conftest import write_site
+    write_site(tmp_path, {})
+    config = load_config(tmp_path / "bilingual.toml")
+    ids = set()
+    for slug in ("first", "second"):
+        document, _ = parse_source("a.md", (f"---\ntitle: T\nslug: {slug}\nlang: sv\n"
+                                            "date: 2025-01-01\n---\nText.\n").encode(),
+                                   config.languages)
+        [article] = process_document(document, make_tagger(config, cached=False)).articles
+        ids.add(tag_uri(config, article))
+    assert ids == {"tag:example.org,2025-01-01:sv/a"}
+
+
+def test_sitemap_lists_every_page_with_reciprocal_hreflang_and_robots_points_at_it(
+        built_site):  # noqa: F811
+    config, output = built_site
+    tree = ElementTree.parse(output / "sitemap.xml")
+    entries = {}
+    for url in tree.getroot().findall(f"{SITEMAP}url"):
+        links = {link.get("hreflang"): link.get("href")
+                 for link in url.findall(f"{XHTML}link")}
+        entries[url.find(f"{SITEMAP}loc").text] = links
+    pages = {config.base_url + p.relative_to(output).as_posix().removesuffix("index.html")
+             for p in output.rglob("index.html")}
+    assert set(entries) == pages
+    for loc, links in entries.items():
+        assert "x-default" in links
+        assert loc in links.values()
+        for lang, href in links.items():
+            if lang != "x-default":
+                assert entries[href].get(lang) == href
+                assert loc in entries[href].values() or links["x-default"] == loc
+    robots = (output / "robots.txt").read_text(encoding="utf-8")
+    assert f"Sitemap: {config.base_url}sitemap.xml" in robots
+
+
+def test_pages_link_their_own_language_feeds(built_site):  # noqa: F811
+    _, output = built_site
+    html = (output / "en" / "index.html").read_text(encoding="utf-8")
+    for kind, name in (("application/atom+xml", "atom.xml"), ("application/rss+xml", "rss.xml"),
+                       ("application/feed+json", "feed.json")):
+        assert f'type="{kind}"' in html and f'href="/en/{name}"' in html

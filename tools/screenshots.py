@@ -1,0 +1,69 @@
+"""Screenshots of the bundled site for the README: one article page per language.
+
+    make screenshots        (or: .venv/bin/python tools/screenshots.py)
+
+Builds articles/ into a temporary folder (output/ is left alone), serves it on
+127.0.0.1 and photographs it in Debian's headless Chromium (/usr/bin/chromium) through
+Playwright. Writes docs/screenshot-sv.png and docs/screenshot-en.png.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipeline.build import run  # noqa: E402
+from pipeline.config import load_config  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PAGES = {
+    "sv": "sv/tio-ar-av-vanortssamarbete-mellan-nordvik-och-kisumu/",
+    "en": "en/ten-years-of-partnership-with-kisumu/",
+}
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+def main() -> int:
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as folder:
+        config = load_config(ROOT / "bilingual.toml", output=Path(folder))
+        report = run(config)
+        if not report.ok:
+            print("the bundled site has errors; run `make build` to see them", file=sys.stderr)
+            return 1
+        handler = functools.partial(QuietHandler, directory=folder)
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+                page = browser.new_page(viewport={"width": 1100, "height": 900},
+                                        device_scale_factor=1)
+                for lang, path in PAGES.items():
+                    page.goto(base + path)
+                    target = ROOT / "docs" / f"screenshot-{lang}.png"
+                    page.screenshot(path=str(target), full_page=False)
+                    print(f"wrote {target.relative_to(ROOT)} ({base + path})")
+                browser.close()
+        finally:
+            server.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
