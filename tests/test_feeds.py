@@ -161,3 +161,20 @@ def test_pages_link_their_own_language_feeds(built_site):  # noqa: F811
     for kind, name in (("application/atom+xml", "atom.xml"), ("application/rss+xml", "rss.xml"),
                        ("application/feed+json", "feed.json")):
         assert f'type="{kind}"' in html and f'href="/en/{name}"' in html
+
+
+def test_every_page_hreflang_link_points_back(built_site):  # noqa: F811
+    """Reciprocal hreflang on the bundled site and the corpus site alike."""
+    from .test_render import parse
+    config, output = built_site
+    pages = {config.base_url + p.relative_to(output).as_posix().removesuffix("index.html"):
+             parse(p) for p in output.rglob("index.html")}
+    for url, page in pages.items():
+        is_root = page.alternates[page.html_lang] != url
+        for lang, href in page.alternates.items():
+            assert href in pages, f"{url} names a missing page {href}"
+            if lang == "x-default":
+                continue
+            back = pages[href].alternates
+            assert (back["x-default"] if is_root else back.get(page.html_lang)) == url, \
+                f"{href} does not link back to {url}"
