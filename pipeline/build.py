@@ -78,47 +78,66 @@ def process_file(path: Path, config: Config, tagger: LanguageTagger) -> SourceRe
     return result
 
 
-def run(config: Config) -> BuildReport:
-    """Build the site described by ``config`` and write it to ``config.output``."""
-    # Imported here so `bilingual split` does not pay for Jinja and the writers.
-    from .feeds import render_feeds, render_sitemap
+@dataclass(frozen=True, slots=True)
+class Collection:
+    """Every article of a site, read, tagged and paired, with what was found on the way."""
+
+    sets: list  #: ArticleSets sorted by translation key
+    diagnostics: list  #: every Diagnostic from every source and from pairing
+    failed: list  #: display paths of sources that could not be built
+
+
+def collect(config: Config, tagger: LanguageTagger | None = None) -> Collection:
+    """Read, parse, tag and pair every source of the site; nothing is written."""
     from .pair import pair_articles
-    from .render import make_environment, render_site
-    from .write import write_outputs
 
     if not config.articles.is_dir():
         problem = error(display_path(config.articles, config.root), 1, "articles",
                         "the articles folder does not exist",
                         "create it, or point 'paths.articles' / --articles at your articles")
-        return BuildReport((problem,), (), (), 0, ())
-    tagger = make_tagger(config)
+        return Collection([], [problem], [])
+    tagger = tagger or make_tagger(config)
     results = [process_file(path, config, tagger) for path in discover_sources(config.articles)]
     diagnostics = [d for result in results for d in result.diagnostics]
     if not results:
         diagnostics.append(error(display_path(config.articles, config.root), 1, "articles",
                                  "no articles found (looked for .txt and .md files)",
                                  "add an article, or point --articles at the right folder"))
-
     sets, pair_problems = pair_articles([a for r in results for a in r.articles],
                                         config.languages)
     diagnostics += pair_problems
-    diagnostics += [warning(a.source, a.title_line, "no-date",
-                            f"'{a.title}' has no date, so it is left out of the feeds and "
-                            "listed last", "add 'date: 2025-03-12' to the front matter or a "
-                            "byline such as 'Publicerad: 2025-03-12'")
-                    for s in sets for a in s.variants.values() if a.date is None]
+    failed = sorted({r.path for r in results if r.failed}
+                    | {d.path for d in pair_problems if d.severity == "error"})
+    return Collection(sets, diagnostics, failed)
+
+
+def run(config: Config) -> BuildReport:
+    """Build the site described by ``config`` and write it to ``config.output``."""
+    # Imported here so `bilingual split` does not pay for Jinja and the writers.
+    from .feeds import render_feeds, render_sitemap
+    from .render import make_environment, render_site
+    from .write import write_outputs
+
+    tagger = make_tagger(config)
+    collection = collect(config, tagger)
+    if not config.articles.is_dir():
+        return BuildReport(tuple(collection.diagnostics), (), (), 0, ())
+    sets = collection.sets
+    diagnostics = collection.diagnostics + [
+        warning(a.source, a.title_line, "no-date",
+                f"'{a.title}' has no date, so it is left out of the feeds and listed last",
+                "add 'date: 2025-03-12' to the front matter or a byline such as "
+                "'Publicerad: 2025-03-12'")
+        for s in sets for a in s.variants.values() if a.date is None]
     environment = make_environment(config)
     files = (render_site(config, sets, environment) + render_feeds(environment, config, sets)
              + render_sitemap(environment, config, sets))
     written, unchanged = write_outputs(config.output, files)
     tagger.cache.save()
-
-    failed = sorted({r.path for r in results if r.failed}
-                    | {d.path for d in pair_problems if d.severity == "error"})
     return BuildReport(
         diagnostics=tuple(sorted(diagnostics, key=Diagnostic.sort_key)),
         written=tuple(written),
         unchanged=tuple(unchanged),
         articles=len(sets),
-        failed=tuple(failed),
+        failed=tuple(collection.failed),
     )

@@ -6,7 +6,9 @@ Exit codes: 0 when everything built, 1 when any source or the config has an erro
 
 from __future__ import annotations
 
+import datetime
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -14,7 +16,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import display_path, make_tagger, process_file, run
+from .build import collect, display_path, make_tagger, process_file, run
 from .config import CONFIG_NAME, ConfigError, find_config, load_config
 from .model import Config
 from .report import describe_source, describe_source_text
@@ -112,3 +114,87 @@ def split(files: tuple[Path, ...], output_format: str, config_path: Path | None)
         _print_diagnostics(result.diagnostics)
     sys.exit(1 if failed else 0)
 
+
+
+def _issue_date(given: datetime.datetime | None) -> datetime.date:
+    """--date, else SOURCE_DATE_EPOCH (reproducible builds), else today."""
+    if given is not None:
+        return given.date()
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.UTC).date()
+    return datetime.date.today()
+
+
+@main.command()
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]),
+              help="Every article dated on or after this day (YYYY-MM-DD).")
+@click.option("--articles", "keys", multiple=True, metavar="KEY",
+              help="An article by its key (file name without .txt/.md/.sv.md); repeat the "
+                   "option or separate keys with commas.")
+@click.option("--lang", type=click.Choice(["sv", "en", "both"]), default="both",
+              show_default=True, help="One language, or each language plus both.html.")
+@click.option("--subject", help="Subject line (default: 'Nyheter från …' / 'News from …').")
+@click.option("--date", "issue_date", type=click.DateTime(["%Y-%m-%d"]),
+              help="Issue date for the folder name and Date: header (default: today, or "
+                   "SOURCE_DATE_EPOCH).")
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the files (default: <output>/newsletter/<date>/).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help=f"Config file (default: ./{CONFIG_NAME}).")
+def newsletter(since, keys, lang, subject, issue_date, output, config_path) -> None:
+    """Write an e-mail newsletter: HTML, plain text and a draft .eml per language.
+
+    \b
+    Examples:
+      bilingual newsletter --since 2025-03-01
+      bilingual newsletter --articles oppet-hus,klimatveckan --lang sv
+    """
+    from .newsletter import GMAIL_CLIP_BYTES, SelectionError, make_newsletter, select_articles
+    from .render import language_name, make_environment
+    from .write import write_outputs
+
+    config = _load(config_path)
+    keys = tuple(key.strip() for value in keys for key in value.split(",") if key.strip())
+    if since and keys:
+        raise click.UsageError("use either --since or --articles, not both")
+    if not since and not keys:
+        click.secho("error: no articles chosen; add --since YYYY-MM-DD or --articles KEY",
+                    fg="red", err=True)
+        sys.exit(1)
+    date = _issue_date(issue_date)
+    collection = collect(config)
+    _print_diagnostics(sorted(collection.diagnostics, key=lambda d: d.sort_key()))
+    try:
+        selected = select_articles(collection.sets, since=since.date() if since else None,
+                                   keys=keys)
+        issue = make_newsletter(config, make_environment(config), selected, lang=lang,
+                                date=date, subject=subject)
+    except SelectionError as problem:
+        click.secho(f"error: {problem}. Nothing was written.", fg="red", err=True)
+        sys.exit(1)
+    target = (output or config.output / "newsletter" / date.isoformat()).resolve()
+    for name, folder in (("articles", config.articles), ("templates", config.templates)):
+        if target == folder or target.is_relative_to(folder) or config.root == target:
+            click.secho(f"error: refusing to write the newsletter into the {name} folder "
+                        f"{folder}; choose another --output. Nothing was written.",
+                        fg="red", err=True)
+            sys.exit(1)
+    write_outputs(target, issue.files)
+    shown = display_path(target, Path.cwd())
+    click.echo(f"Newsletter {date.isoformat()} with {_plural(len(selected), 'article')} "
+               f"in {shown}/:")
+    for file in issue.files:
+        click.echo(f"  {file.path:<10} {len(file.content) / 1024:6.1f} KB")
+    for code, missing in issue.left_out.items():
+        if missing:
+            names = ", ".join(f"{s.key} ({next(iter(s.variants.values())).source})"
+                              for s in missing)
+            name = language_name(code, "en")
+            click.secho(f"Left out of the {name} part (no {name} version): {names}",
+                        fg="yellow", err=True)
+    for name, size in issue.oversized:
+        click.secho(f"warning: {name} is {size / 1024:.0f} KB; Gmail clips messages over "
+                    f"{GMAIL_CLIP_BYTES // 1024} KB. Choose fewer articles.", fg="yellow",
+                    err=True)
+    sys.exit(1 if any(d.severity == "error" for d in collection.diagnostics) else 0)

@@ -13,7 +13,7 @@ from typing import Any
 
 from .detectors import DETECTORS
 from .diagnostics import ContentError, error
-from .model import Config
+from .model import Config, NewsletterSettings
 
 CONFIG_NAME = "bilingual.toml"
 
@@ -29,7 +29,8 @@ _DEFAULTS: dict[str, Any] = {
 }
 _DEFAULT_TITLES = {"sv": "Nyheter", "en": "News"}
 _TOP_KEYS = {"base_url", "languages", "default_language", "detector", "feed_items", "title",
-             "description", "paths"}
+             "description", "paths", "newsletter"}
+_NEWSLETTER_KEYS = ("from", "reply_to", "utm_source", "utm_medium", "utm_campaign")
 _PATH_KEYS = {"articles", "output", "templates", "cache"}
 _PATH_DEFAULTS = {"articles": "articles", "output": "output", "templates": "templates",
                   "cache": ".cache"}
@@ -168,6 +169,28 @@ def load_config(path: Path | None = None, **overrides: Path | None) -> Config:
         resolved[key] = (Path(given).resolve() if given is not None
                          else (root / paths.get(key, _PATH_DEFAULTS[key])).resolve())
 
+    newsletter = data.get("newsletter", {})
+    if not isinstance(newsletter, dict):
+        fail("newsletter", "'newsletter' must be a table", '[newsletter] then from = "…"')
+    for key in sorted(newsletter):
+        if key not in _NEWSLETTER_KEYS:
+            fail(key, f"unknown key 'newsletter.{key}'",
+                 f"allowed keys: {', '.join(_NEWSLETTER_KEYS)}", "newsletter")
+        if not isinstance(newsletter[key], str) or not newsletter[key].strip():
+            fail(key, f"'newsletter.{key}' must be text in quotes", f'{key} = "…"', "newsletter")
+    for key in ("from", "reply_to"):
+        if key in newsletter and not re.search(r"[^@\s<]+@[^@\s>]+\.[^@\s>]+",
+                                               newsletter[key]):
+            fail(key, f"'newsletter.{key}' {newsletter[key]!r} holds no e-mail address",
+                 f'write for example {key} = "Nordvik kommun <nyhetsbrev@example.org>"',
+                 "newsletter")
+    host = re.sub(r"^www\.", "", re.match(r"https?://([^/:]+)", base_url).group(1))
+    settings_newsletter = NewsletterSettings(
+        sender=newsletter.get("from", f"{titles[default_language]} <newsletter@{host}>"),
+        reply_to=newsletter.get("reply_to", ""),
+        utm=tuple((key, newsletter[key]) for key in _NEWSLETTER_KEYS[2:] if key in newsletter),
+    )
+
     config = Config(
         root=root.resolve(),
         source=path.resolve() if path is not None else None,
@@ -182,6 +205,7 @@ def load_config(path: Path | None = None, **overrides: Path | None) -> Config:
         cache=resolved["cache"],
         detector=detector,
         feed_items=feed_items,
+        newsletter=settings_newsletter,
     )
     _check_output_folder(config, shown)
     return config

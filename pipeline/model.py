@@ -20,6 +20,15 @@ How = Literal["marker", "detected", "context"]
 
 
 @dataclass(frozen=True, slots=True)
+class NewsletterSettings:
+    """The ``[newsletter]`` table of bilingual.toml."""
+
+    sender: str  #: From: header, e.g. "Nordvik kommun <nyhetsbrev@example.org>"
+    reply_to: str  #: Reply-To: header, "" for none
+    utm: tuple[tuple[str, str], ...]  #: UTM parameters added to every link, in order
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """A site's settings, read from ``bilingual.toml``; paths are absolute."""
 
@@ -36,6 +45,7 @@ class Config:
     cache: Path  #: where detection results are kept between builds
     detector: str  #: "langdetect" (default) or "lingua" (optional extra)
     feed_items: int  #: how many of the newest articles each feed carries
+    newsletter: NewsletterSettings  #: sender and link tracking for `bilingual newsletter`
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from babel import Locale
 from babel.dates import format_date
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from .htmlspans import wrap_passages
@@ -86,7 +86,9 @@ def make_environment(config: Config) -> Environment:
     unique = [str(f) for i, f in enumerate(folders) if f.is_dir() and f not in folders[:i]]
     return Environment(
         loader=FileSystemLoader(unique),
-        autoescape=True,
+        # Plain-text templates (robots.txt, the newsletter's text part) are not HTML.
+        autoescape=select_autoescape(disabled_extensions=("txt",), default=True,
+                                     default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

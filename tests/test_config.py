@@ -47,6 +47,9 @@ def test_command_line_overrides_only_what_was_given(tmp_path):
     ('detector = "cld3"\n', 1, "unknown detector 'cld3'"),
     ('[paths]\ncache = "output/cache"\n', 1, "cache folder is inside the output folder"),
     ('base_url = "https://example.org/\n', 1, "not valid TOML"),
+    ('[newsletter]\nfrm = "a@b.se"\n', 2, "unknown key 'newsletter.frm'"),
+    ('[newsletter]\nfrom = "Nordvik kommun"\n', 2, "holds no e-mail address"),
+    ('feed_items = 0\n', 1, "'feed_items' must be a whole number of at least 1"),
 ])
 def test_errors_name_file_line_and_key(tmp_path, text, line, words):
     path = write(tmp_path, text)
