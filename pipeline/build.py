@@ -6,16 +6,27 @@ A source with errors is left out; every other article still builds.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import __version__
 from .assemble import assemble_articles
 from .cache import DetectionCache
-from .detectors import make_detector
+from .detectors import detector_version, make_detector
 from .diagnostics import Diagnostic, error, warning
 from .language import LanguageTagger, low_confidence_warnings, tag_languages
+from .manifest import (
+    Manifest,
+    SourceCache,
+    diagnostic_from_list,
+    diagnostic_to_list,
+    fingerprint,
+    sha256,
+)
 from .meta import lift_metadata
-from .model import Article, Block, BuildReport, Config, Metadata, SourceDocument
+from .model import Article, Block, BuildReport, Config, Metadata, OutputFile, SourceDocument
 from .parse import parse_blocks
 from .read import discover_sources, read_source
 
@@ -44,6 +55,14 @@ def display_path(path: Path, root: Path) -> str:
         if resolved.is_relative_to(base):
             return resolved.relative_to(base).as_posix()
     return resolved.as_posix()
+
+
+def display_paths(paths: list[Path], config: Config) -> dict[Path, str]:
+    """Display paths of many sources below the articles folder (one resolve in all)."""
+    prefix = display_path(config.articles, config.root).rstrip("/") + "/"
+    articles = str(config.articles)
+    return {path: prefix + os.path.relpath(path, articles).replace(os.sep, "/")
+            for path in paths}
 
 
 def make_tagger(config: Config, *, cached: bool = True) -> LanguageTagger:
@@ -78,17 +97,71 @@ def process_file(path: Path, config: Config, tagger: LanguageTagger) -> SourceRe
     return result
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass
 class Collection:
     """Every article of a site, read, tagged and paired, with what was found on the way."""
 
     sets: list  #: ArticleSets sorted by translation key
     diagnostics: list  #: every Diagnostic from every source and from pairing
     failed: list  #: display paths of sources that could not be built
+    digests: dict = field(default_factory=dict)  #: source display path → sha256 of its bytes
+    processed: int = 0  #: sources parsed and detected in this run
+    reused: int = 0  #: sources whose results came from the cache
+    tagger: LanguageTagger | None = None  #: holds the detection cache to save
+    sources: SourceCache | None = None  #: per-source results to save
 
 
-def collect(config: Config, tagger: LanguageTagger | None = None) -> Collection:
-    """Read, parse, tag and pair every source of the site; nothing is written."""
+# Worker processes get the tagger and config by fork, not by pickling.
+_WORKER: dict = {}
+
+
+def _process_in_worker(item: tuple[str, str]) -> tuple[SourceResult, dict]:
+    """Process one file in a worker; return its result and the detections it added."""
+    path, _ = item
+    tagger = _WORKER["tagger"]
+    result = process_file(Path(path), _WORKER["config"], tagger)
+    return result, tagger.cache.take_new()
+
+
+def _map(function, items: list, jobs: int, progress, stage: str) -> list:
+    """``function`` over ``items`` in order, in ``jobs`` forked processes when worth it."""
+    results = []
+    if jobs > 1 and len(items) >= _PARALLEL_FROM:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            chunk = max(1, min(32, len(items) // (jobs * 8)))
+            for result in pool.map(function, items, chunksize=chunk):
+                results.append(result)
+                if progress:
+                    progress(stage, len(results), len(items))
+        return results
+    for item in items:
+        results.append(function(item))
+        if progress:
+            progress(stage, len(results), len(items))
+    return results
+
+
+#: Fewer work items than this are done in the main process: forking costs ~50 ms.
+_PARALLEL_FROM = 24
+
+
+def parse_fingerprint(config: Config) -> str:
+    """What reading a source depends on: this code, the detector and the languages."""
+    return fingerprint(__version__, detector_version(config.detector),
+                       ",".join(config.languages))
+
+
+def collect(config: Config, *, jobs: int = 1, progress=None, digests: dict | None = None,
+            use_cache: bool = True) -> Collection:
+    """Read, parse, tag and pair every source; unchanged sources come from the cache.
+
+    Nothing is written: the caller saves ``collection.tagger.cache`` and
+    ``collection.sources`` when it wants them kept.
+    """
     from .pair import pair_articles
 
     if not config.articles.is_dir():
@@ -96,48 +169,223 @@ def collect(config: Config, tagger: LanguageTagger | None = None) -> Collection:
                         "the articles folder does not exist",
                         "create it, or point 'paths.articles' / --articles at your articles")
         return Collection([], [problem], [])
-    tagger = tagger or make_tagger(config)
-    results = [process_file(path, config, tagger) for path in discover_sources(config.articles)]
-    diagnostics = [d for result in results for d in result.diagnostics]
-    if not results:
+    paths = discover_sources(config.articles)
+    shown = display_paths(paths, config)
+    if digests is None:
+        digests = read_digests(paths, shown)
+    cache = SourceCache(config.cache / "sources" if use_cache else None,
+                        parse_fingerprint(config))
+    results: dict[str, tuple[list, list]] = {}
+    to_process = []
+    for path in paths:
+        cached = cache.get(shown[path], digests[shown[path]])
+        if cached is not None:
+            results[shown[path]] = cached
+        else:
+            to_process.append((str(path), shown[path]))
+    tagger = make_tagger(config)
+    if to_process:
+        _WORKER.update(config=config, tagger=tagger)
+        try:
+            processed = _map(_process_in_worker, to_process, jobs, progress, "read")
+        finally:
+            _WORKER.clear()
+        for result, detections in processed:
+            tagger.cache.merge(detections)
+            results[result.path] = (list(result.articles), list(result.diagnostics))
+            cache.put(result.path, digests[result.path], result.articles, result.diagnostics)
+    ordered = [results[shown[path]] for path in paths]
+    diagnostics = [d for _, problems in ordered for d in problems]
+    if not paths:
         diagnostics.append(error(display_path(config.articles, config.root), 1, "articles",
                                  "no articles found (looked for .txt and .md files)",
                                  "add an article, or point --articles at the right folder"))
-    sets, pair_problems = pair_articles([a for r in results for a in r.articles],
+    sets, pair_problems = pair_articles([a for articles, _ in ordered for a in articles],
                                         config.languages)
     diagnostics += pair_problems
-    failed = sorted({r.path for r in results if r.failed}
+    failed = sorted({shown[p] for p in paths
+                     if any(d.severity == "error" for d in results[shown[p]][1])}
                     | {d.path for d in pair_problems if d.severity == "error"})
-    return Collection(sets, diagnostics, failed)
+    return Collection(sets, diagnostics, failed, digests, len(to_process),
+                      len(paths) - len(to_process), tagger, cache)
 
 
-def run(config: Config) -> BuildReport:
-    """Build the site described by ``config`` and write it to ``config.output``."""
-    # Imported here so `bilingual split` does not pay for Jinja and the writers.
-    from .feeds import render_feeds, render_sitemap
-    from .render import make_environment, render_site
-    from .write import write_outputs
+def read_digests(paths: list[Path], shown: dict[Path, str]) -> dict[str, str]:
+    """sha256 of every source's bytes ("" for a file that cannot be read)."""
+    digests = {}
+    for path in paths:
+        try:
+            digests[shown[path]] = sha256(path.read_bytes())
+        except OSError:
+            digests[shown[path]] = ""
+    return digests
 
-    tagger = make_tagger(config)
-    collection = collect(config, tagger)
+
+def templates_fingerprint(config: Config) -> str:
+    """One hash over every template the site can use (its own and the theme's)."""
+    from .render import builtin_theme
+
+    parts = []
+    for folder in (config.templates, builtin_theme()):
+        if folder.is_dir():
+            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+                parts.append(f"{path.relative_to(folder).as_posix()}:{sha256(path.read_bytes())}")
+        parts.append("|")
+    return fingerprint(*parts)
+
+
+def site_fingerprint(config: Config) -> str:
+    """Everything global an output depends on: code, detector, config and templates."""
+    return fingerprint(parse_fingerprint(config), repr(config), templates_fingerprint(config))
+
+
+_RENDER: dict = {}
+
+
+def _render_in_worker(index: int) -> OutputFile:
+    """Render one planned output in a worker (state shared by fork)."""
+    from .outputs import render_output
+
+    return render_output(_RENDER["planned"][index], _RENDER["config"], _RENDER["sets"],
+                         _RENDER["environment"])
+
+
+def _no_date_warnings(sets) -> list[Diagnostic]:
+    """Articles without a date cannot go in feeds; say so."""
+    return [warning(a.source, a.title_line, "no-date",
+                    f"'{a.title}' has no date, so it is left out of the feeds and listed last",
+                    "add 'date: 2025-03-12' to the front matter or a byline such as "
+                    "'Publicerad: 2025-03-12'")
+            for s in sets for a in s.variants.values() if a.date is None]
+
+
+def _files_below(output: Path) -> set[str]:
+    """Every file below ``output`` (posix paths), except newsletters and temporary files."""
+    found = set()
+    for folder, subfolders, files in os.walk(output):
+        relative = os.path.relpath(folder, output).replace(os.sep, "/")
+        prefix = "" if relative == "." else relative + "/"
+        if prefix == NEWSLETTER_FOLDER:
+            subfolders[:] = []
+            continue
+        found.update(prefix + name for name in files
+                     if not (name.startswith(".") and name.endswith(".tmp")))
+    return found
+
+
+#: Newsletters live in output/newsletter/ but are not part of the site build.
+NEWSLETTER_FOLDER = "newsletter/"
+
+
+def run(config: Config, *, check: bool = False, jobs: int = 1, progress=None) -> BuildReport:
+    """Build the site described by ``config`` into ``config.output``.
+
+    Incremental: sources whose bytes did not change are not parsed again, outputs whose
+    inputs did not change are not rendered again, and outputs of removed articles are
+    pruned (only files this pipeline wrote). With ``check`` everything is rendered in
+    memory and compared with the output folder; nothing is written.
+    """
+    from .outputs import input_key, plan_outputs
+    from .write import prune, remove_temporaries, write_outputs
+
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[stage] = round(now - clock, 4)
+        clock = now
+
+    manifest_path = config.cache / "manifest.json"
+    manifest = Manifest.load(manifest_path)
+    global_fingerprint = site_fingerprint(config)
+    paths = discover_sources(config.articles) if config.articles.is_dir() else []
+    shown = display_paths(paths, config)
+    digests = read_digests(paths, shown)
+    lap("scan")
+
+    if (not check and paths and manifest.fingerprint == global_fingerprint
+            and manifest.sources == digests
+            and all(manifest.intact(config.output, name) for name in manifest.outputs)):
+        # Nothing changed: no parsing, no detection, no rendering.
+        extra = sorted(_files_below(config.output) - set(manifest.outputs))
+        lap("verify")
+        diagnostics = [diagnostic_from_list(d) for d in manifest.diagnostics]
+        return BuildReport(tuple(diagnostics), (), tuple(sorted(manifest.outputs)),
+                           manifest.articles, tuple(sorted({d.path for d in diagnostics
+                                                            if d.severity == "error"})),
+                           extra=tuple(extra), timings=timings)
+
+    collection = collect(config, jobs=jobs, progress=progress, digests=digests)
+    lap("read")
     if not config.articles.is_dir():
-        return BuildReport(tuple(collection.diagnostics), (), (), 0, ())
+        return BuildReport(tuple(collection.diagnostics), (), (), 0, (), timings=timings)
     sets = collection.sets
-    diagnostics = collection.diagnostics + [
-        warning(a.source, a.title_line, "no-date",
-                f"'{a.title}' has no date, so it is left out of the feeds and listed last",
-                "add 'date: 2025-03-12' to the front matter or a byline such as "
-                "'Publicerad: 2025-03-12'")
-        for s in sets for a in s.variants.values() if a.date is None]
-    environment = make_environment(config)
-    files = (render_site(config, sets, environment) + render_feeds(environment, config, sets)
-             + render_sitemap(environment, config, sets))
-    written, unchanged = write_outputs(config.output, files)
-    tagger.cache.save()
+    diagnostics = sorted(collection.diagnostics + _no_date_warnings(sets),
+                         key=Diagnostic.sort_key)
+    planned = plan_outputs(config, sets)
+    all_digest = fingerprint(*(f"{k}:{v}" for k, v in sorted(digests.items())))
+    keys = {p.path: input_key(p, global_fingerprint, digests, all_digest) for p in planned}
+    if check:
+        chosen = list(range(len(planned)))
+    else:
+        chosen = [i for i, p in enumerate(planned)
+                  if manifest.outputs.get(p.path, {}).get("key") != keys[p.path]
+                  or not manifest.intact(config.output, p.path)]
+    lap("plan")
+    from .render import make_environment
+
+    _RENDER.update(config=config, sets=sets, planned=planned,
+                   environment=make_environment(config))
+    try:
+        rendered = _map(_render_in_worker, chosen, jobs, progress, "render")
+    finally:
+        _RENDER.clear()
+    lap("render")
+
+    planned_paths = {p.path for p in planned}
+    if check:
+        missing, stale = [], []
+        for file in rendered:
+            target = config.output / file.path
+            if not target.is_file():
+                missing.append(file.path)
+            elif target.read_bytes() != file.content:
+                stale.append(file.path)
+        extra = sorted(_files_below(config.output) - planned_paths)
+        lap("compare")
+        return BuildReport(tuple(diagnostics), (), tuple(sorted(
+            planned_paths - set(missing) - set(stale))), len(sets), tuple(collection.failed),
+            missing=tuple(missing), stale=tuple(stale), extra=tuple(extra), timings=timings,
+            processed=collection.processed, reused=collection.reused,
+            rendered=tuple(f.path for f in rendered))
+
+    remove_temporaries(config.output)
+    written, unchanged = write_outputs(config.output, rendered)
+    skipped = sorted(planned_paths - {f.path for f in rendered})
+    lap("write")
+    removed = prune(config.output, [name for name in manifest.outputs
+                                    if name not in planned_paths])
+    extra = sorted(_files_below(config.output) - planned_paths)
+    new_manifest = Manifest(global_fingerprint, digests, {}, [
+        diagnostic_to_list(d) for d in diagnostics], len(sets))
+    for path in sorted(planned_paths):
+        new_manifest.record(config.output, path, keys[path])
+    collection.tagger.cache.save()
+    collection.sources.save(set(digests))
+    new_manifest.save(manifest_path)
+    lap("save")
     return BuildReport(
-        diagnostics=tuple(sorted(diagnostics, key=Diagnostic.sort_key)),
+        diagnostics=tuple(diagnostics),
         written=tuple(written),
-        unchanged=tuple(unchanged),
+        unchanged=tuple(sorted(unchanged + skipped)),
         articles=len(sets),
         failed=tuple(collection.failed),
+        removed=tuple(removed),
+        extra=tuple(extra),
+        timings=timings,
+        processed=collection.processed,
+        reused=collection.reused,
+        rendered=tuple(f.path for f in rendered),
     )

@@ -24,6 +24,7 @@ class DetectionCache:
         self.version = version
         self._stored: dict[str, list] = {}
         self._used: dict[str, list] = {}
+        self._new: dict[str, list] = {}
         self.hits = 0
         self.misses = 0
         if path is not None and path.is_file():
@@ -51,14 +52,27 @@ class DetectionCache:
 
     def put(self, text: str, detection: Detection) -> None:
         """Remember the detection of ``text``."""
-        self._used[self._key(text)] = [detection.lang, detection.log_odds]
+        entry = [detection.lang, detection.log_odds]
+        key = self._key(text)
+        self._used[key] = entry
+        self._new[key] = entry
+
+    def take_new(self) -> dict[str, list]:
+        """The entries added since the last call (a worker hands them to the parent)."""
+        new, self._new = self._new, {}
+        return new
+
+    def merge(self, entries: dict[str, list]) -> None:
+        """Add entries detected elsewhere (in a worker process)."""
+        self._used.update(entries)
 
     def save(self) -> bool:
-        """Write the entries used in this run (so the file never grows without bound);
-        return True when the file changed."""
+        """Write the entries used in this run plus those already stored (sources read
+        from the source cache use theirs without asking); return True when the file
+        changed."""
         if self.path is None:
             return False
-        entries = dict(sorted(self._used.items()))
+        entries = dict(sorted({**self._stored, **self._used}.items()))
         if entries == self._stored:
             return False
         content = json.dumps({"format": CACHE_FORMAT, "detector": self.version,

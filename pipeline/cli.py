@@ -54,6 +54,49 @@ def main() -> None:
     """Turn Swedish/English articles into paired, language-tagged web pages."""
 
 
+class Progress:
+    """A progress bar on stderr, shown only on a terminal and only once a build has run
+    for a second (short builds stay quiet; CI logs get the one summary line)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.started = time.perf_counter()
+        self.stage = ""
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled or time.perf_counter() - self.started < 1.0:
+            return
+        width = 30
+        filled = width * done // max(total, 1)
+        label = {"read": "Reading", "render": "Rendering"}.get(stage, stage)
+        click.echo(f"\r{label:<10} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}",
+                   err=True, nl=False)
+        self.stage = stage
+        if done == total:
+            click.echo(err=True)
+
+
+def _report_json(report, seconds: float) -> str:
+    """The build report as JSON (the --json format, documented in the README)."""
+    from .report import diagnostic_view
+
+    return json.dumps({
+        "ok": report.ok,
+        "articles": report.articles,
+        "counts": {"written": len(report.written), "unchanged": len(report.unchanged),
+                   "removed": len(report.removed), "extra": len(report.extra),
+                   "missing": len(report.missing), "stale": len(report.stale),
+                   "sources_processed": report.processed, "sources_reused": report.reused,
+                   "outputs_rendered": len(report.rendered)},
+        "written": list(report.written), "rendered": list(report.rendered),
+        "removed": list(report.removed),
+        "extra": list(report.extra), "missing": list(report.missing),
+        "stale": list(report.stale), "failed": list(report.failed),
+        "diagnostics": [{"path": d.path, **diagnostic_view(d)} for d in report.diagnostics],
+        "timings": {**report.timings, "total": round(seconds, 4)},
+    }, ensure_ascii=False, indent=2)
+
+
 @main.command()
 @click.option("--articles", type=click.Path(file_okay=False, path_type=Path),
               help="Folder of source articles (default: paths.articles, 'articles').")
@@ -61,25 +104,60 @@ def main() -> None:
               help="Folder to write the site to (default: paths.output, 'output').")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               help=f"Config file (default: ./{CONFIG_NAME}).")
-def build(articles: Path | None, output: Path | None, config_path: Path | None) -> None:
-    """Build every article into HTML pages.
+@click.option("--check", is_flag=True,
+              help="Render in memory and compare with the output folder; write nothing; "
+                   "exit 1 if anything is missing, stale or extra.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Processes for reading and rendering (default: the number of cores).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print a JSON report (counts, diagnostics, timings) on stdout.")
+def build(articles: Path | None, output: Path | None, config_path: Path | None, check: bool,
+          jobs: int | None, as_json: bool) -> None:
+    """Build every article into HTML pages, feeds and a sitemap.
+
+    Only what changed is redone: unchanged sources are not read again and unchanged
+    pages not rendered again; pages of removed articles are deleted.
 
     \b
-    Example:
+    Examples:
       bilingual build
       bilingual build --articles drafts --output preview
+      bilingual build --check          (in CI, when output/ is committed)
     """
     config = _load(config_path, articles=articles, output=output)
     started = time.perf_counter()
-    report = run(config)
+    progress = Progress(enabled=sys.stderr.isatty() and not as_json)
+    report = run(config, check=check, jobs=jobs or os.cpu_count() or 1, progress=progress)
     seconds = time.perf_counter() - started
     _print_diagnostics(report.diagnostics)
+    if as_json:
+        click.echo(_report_json(report, seconds))
     errors = sum(d.severity == "error" for d in report.diagnostics)
     warnings = len(report.diagnostics) - errors
     target = display_path(config.output, Path.cwd())
-    click.echo(f"Built {_plural(report.articles, 'article')} into {target}/ in {seconds:.2f} s: "
-               f"{len(report.written)} written, {len(report.unchanged)} unchanged; "
-               f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}.")
+    if check:
+        for label, names in (("missing", report.missing), ("stale", report.stale),
+                             ("extra", report.extra)):
+            for name in names:
+                click.secho(f"{label}: {target}/{name}", fg="red", err=True)
+        out_of_date = len(report.missing) + len(report.stale) + len(report.extra)
+        if not as_json:
+            verdict = "is up to date" if not out_of_date else (
+                f"is out of date: {len(report.missing)} missing, {len(report.stale)} stale, "
+                f"{len(report.extra)} extra (run `bilingual build`)")
+            click.echo(f"Checked {_plural(report.articles, 'article')}: {target}/ {verdict}; "
+                       f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}.")
+        sys.exit(0 if report.ok and not out_of_date else 1)
+    if not as_json:
+        removed = f", {len(report.removed)} removed" if report.removed else ""
+        click.echo(f"Built {_plural(report.articles, 'article')} into {target}/ in "
+                   f"{seconds:.2f} s: {len(report.written)} written, "
+                   f"{len(report.unchanged)} unchanged{removed}; "
+                   f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}.")
+    if report.extra:
+        click.secho(f"note: {_plural(len(report.extra), 'file')} in {target}/ not made by "
+                    f"bilingual, left alone: {', '.join(report.extra[:5])}"
+                    + (" …" if len(report.extra) > 5 else ""), fg="yellow", err=True)
     if report.failed:
         click.secho(f"Not built because of errors: {', '.join(report.failed)}", fg="red",
                     err=True)
@@ -163,7 +241,7 @@ def newsletter(since, keys, lang, subject, issue_date, output, config_path) -> N
                     fg="red", err=True)
         sys.exit(1)
     date = _issue_date(issue_date)
-    collection = collect(config)
+    collection = collect(config, jobs=1)
     _print_diagnostics(sorted(collection.diagnostics, key=lambda d: d.sort_key()))
     try:
         selected = select_articles(collection.sets, since=since.date() if since else None,

@@ -124,8 +124,7 @@ class ProfileDetector:
         from langdetect.detector_factory import PROFILES_DIRECTORY
 
         self.languages = tuple(sorted(languages))
-        self.version = (f"profiles-1/langdetect-{package_version('langdetect')}"
-                        f"/wordfreq-{package_version('wordfreq')}")
+        self.version = detector_version(self.name)
         profiles = [json.loads(Path(PROFILES_DIRECTORY, lang).read_text(encoding="utf-8"))
                     for lang in self.languages]
         self._gram_log_probability: dict[str, tuple[float, ...]] = {}
@@ -181,12 +180,14 @@ class ProfileDetector:
         totals = [0.0] * len(self.languages)
         features = 0
         cleaned = strip_noise(text)
+        previous_end = 0
         for match in _LETTERS.finditer(cleaned):
             word = match.group()
             scores, count = self._score_word(word)
-            before = cleaned[:match.start()].rstrip()
-            starts_sentence = not before or before[-1] in _SENTENCE_OPENERS
-            weight = 0.25 if word[:1].isupper() and not starts_sentence else 1.0
+            gap = cleaned[previous_end:match.start()].rstrip()
+            starts_sentence = (gap[-1:] in _SENTENCE_OPENERS) if gap else previous_end == 0
+            previous_end = match.end()
+            weight = 0.25 if word[0].isupper() and not starts_sentence else 1.0
             features += count
             for index, score in enumerate(scores):
                 totals[index] += weight * score
@@ -217,7 +218,7 @@ class LinguaDetector:
                 "detector = \"lingua\" needs the optional extra: "
                 "pip install 'bilingual[lingua]'") from missing
         self.languages = tuple(sorted(languages))
-        self.version = f"lingua-{package_version('lingua-language-detector')}"
+        self.version = detector_version(self.name)
         self._by_language = {
             Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())): code
             for code in self.languages}
@@ -237,6 +238,30 @@ class LinguaDetector:
         return _from_log_likelihoods(
             self.languages,
             [math.log(max(probabilities.get(lang, 0.0), floor)) for lang in self.languages])
+
+
+def detector_version(name: str) -> str:
+    """What a detector's answers depend on, without loading it: its libraries' versions
+    and this package's code (any change to the scoring changes the hash)."""
+    if name == "langdetect":
+        libraries = (f"langdetect-{package_version('langdetect')}"
+                     f"/wordfreq-{package_version('wordfreq')}")
+    elif name == "lingua":
+        libraries = f"lingua-{package_version('lingua-language-detector')}"
+    else:
+        raise ValueError(f"unknown detector {name!r}; choose one of {', '.join(DETECTORS)}")
+    return f"{name}/{libraries}/code-{code_fingerprint()[:16]}"
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """sha256 over this package's Python files: a cache made by other code is not reused."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 @lru_cache(maxsize=8)

@@ -63,37 +63,37 @@ def _item(config: Config, urls: Urls, article_set: ArticleSet, article: Article)
     }
 
 
-def render_feeds(environment: Environment, config: Config, sets: list[ArticleSet]
-                 ) -> list[OutputFile]:
-    """Atom, RSS and JSON Feed for every language: its newest dated articles."""
+def feed_view(config: Config, sets: list[ArticleSet], lang: str) -> dict:
+    """Everything one language's feeds show: its newest dated articles, newest first."""
     urls = Urls(config.base_url)
-    files = []
-    for lang in config.languages:
-        dated = sorted(((s, s.variants[lang]) for s in sets
-                        if lang in s.variants and s.variants[lang].date),
-                       key=lambda pair: sort_key(pair[1]))[: config.feed_items]
-        items = [_item(config, urls, article_set, article) for article_set, article in dated]
-        newest = max((a.date for _, a in dated), default=None)
-        feed = {
-            "lang": lang,
-            "title": config.title[lang],
-            "description": config.description[lang] or config.title[lang],
-            "home_url": urls.absolute(urls.index_path(lang)),
-            "urls": {kind: urls.absolute(f"{lang}/{name}") for kind, name in FEED_FILES.items()},
-            "id": urls.absolute(f"{lang}/{FEED_FILES['atom']}"),
-            "updated": rfc3339(newest) if newest else "1970-01-01T00:00:00Z",
-            "updated_rfc822": rfc822(newest) if newest else "",
-            "author": config.title[lang],
-            "items": items,
-        }
-        sources = tuple(sorted({a.source for _, a in dated}))
-        for kind in ("atom", "rss"):
-            text = environment.get_template(f"feeds/{FEED_FILES[kind]}").render(feed=feed)
-            files.append(OutputFile(f"{lang}/{FEED_FILES[kind]}", text.encode("utf-8"),
-                                    sources))
-        files.append(OutputFile(f"{lang}/{FEED_FILES['json']}",
-                                _json_feed(feed).encode("utf-8"), sources))
-    return files
+    dated = sorted(((s, s.variants[lang]) for s in sets
+                    if lang in s.variants and s.variants[lang].date),
+                   key=lambda pair: sort_key(pair[1]))[: config.feed_items]
+    newest = max((a.date for _, a in dated), default=None)
+    return {
+        "lang": lang,
+        "title": config.title[lang],
+        "description": config.description[lang] or config.title[lang],
+        "home_url": urls.absolute(urls.index_path(lang)),
+        "urls": {kind: urls.absolute(f"{lang}/{name}") for kind, name in FEED_FILES.items()},
+        "id": urls.absolute(f"{lang}/{FEED_FILES['atom']}"),
+        "updated": rfc3339(newest) if newest else "1970-01-01T00:00:00Z",
+        "updated_rfc822": rfc822(newest) if newest else "",
+        "author": config.title[lang],
+        "items": [_item(config, urls, article_set, article) for article_set, article in dated],
+        "sources": tuple(sorted({a.source for _, a in dated})),
+    }
+
+
+def render_feed(environment: Environment, config: Config, sets: list[ArticleSet], lang: str,
+                kind: str) -> OutputFile:
+    """One feed: ``kind`` is "atom", "rss" or "json"."""
+    feed = feed_view(config, sets, lang)
+    if kind == "json":
+        text = _json_feed(feed)
+    else:
+        text = environment.get_template(f"feeds/{FEED_FILES[kind]}").render(feed=feed)
+    return OutputFile(f"{lang}/{FEED_FILES[kind]}", text.encode("utf-8"), feed["sources"])
 
 
 def _json_feed(feed: dict) -> str:
@@ -122,8 +122,8 @@ def _json_feed(feed: dict) -> str:
 
 
 def render_sitemap(environment: Environment, config: Config, sets: list[ArticleSet]
-                   ) -> list[OutputFile]:
-    """sitemap.xml with hreflang alternates (and x-default) for every page; robots.txt."""
+                   ) -> OutputFile:
+    """sitemap.xml with hreflang alternates (and x-default) for every page."""
     urls = Urls(config.base_url)
     entries = []
     index_paths = {lang: urls.index_path(lang) for lang in config.languages}
@@ -137,11 +137,15 @@ def render_sitemap(environment: Environment, config: Config, sets: list[ArticleS
         for lang, article in article_set.variants.items():
             entries.append(_sitemap_entry(urls, paths[lang], paths, default, article.date))
     sitemap = environment.get_template("sitemap.xml").render(entries=entries)
-    robots = environment.get_template("robots.txt").render(
-        sitemap_url=urls.absolute("sitemap.xml"))
     sources = tuple(sorted({a.source for s in sets for a in s.variants.values()}))
-    return [OutputFile("sitemap.xml", sitemap.encode("utf-8"), sources),
-            OutputFile("robots.txt", robots.encode("utf-8"), ())]
+    return OutputFile("sitemap.xml", sitemap.encode("utf-8"), sources)
+
+
+def render_robots(environment: Environment, config: Config) -> OutputFile:
+    """robots.txt, pointing at the sitemap."""
+    robots = environment.get_template("robots.txt").render(
+        sitemap_url=Urls(config.base_url).absolute("sitemap.xml"))
+    return OutputFile("robots.txt", robots.encode("utf-8"), ())
 
 
 def _sitemap_entry(urls: Urls, path: str, alternates: dict[str, str], default: str,

@@ -156,6 +156,14 @@ class BuildReport:
     unchanged: tuple[str, ...]  #: output paths already holding the right bytes
     articles: int  #: articles (translation keys) built
     failed: tuple[str, ...]  #: sources that could not be built
+    removed: tuple[str, ...] = ()  #: outputs of removed articles, pruned
+    extra: tuple[str, ...] = ()  #: files in the output folder this pipeline did not write
+    missing: tuple[str, ...] = ()  #: with --check: outputs not on disk
+    stale: tuple[str, ...] = ()  #: with --check: outputs on disk with other bytes
+    timings: dict = field(default_factory=dict)  #: seconds per stage
+    processed: int = 0  #: sources parsed and detected in this run
+    reused: int = 0  #: sources taken from the cache
+    rendered: tuple[str, ...] = ()  #: outputs rendered in this run
 
     @property
     def ok(self) -> bool:

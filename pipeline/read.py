@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ FRONT_MATTER_KEYS = {
     "summary_only": "true or false: this variant only summarises the other language's article",
 }
 _PER_LANGUAGE_KEYS = ("title", "slug", "summary")
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FENCE = re.compile(r"^---[ \t]*$")
 _FENCE_END = re.compile(r"^(---|\.\.\.)[ \t]*$")
 
@@ -43,13 +45,13 @@ def discover_sources(articles: Path) -> list[Path]:
     drafts and notes can live beside the articles.
     """
     found = []
-    for path in articles.rglob("*"):
-        relative = path.relative_to(articles)
-        if any(part.startswith((".", "_")) for part in relative.parts):
-            continue
-        if path.suffix in SOURCE_SUFFIXES and path.is_file():
-            found.append(path)
-    return sorted(found, key=lambda p: p.relative_to(articles).as_posix())
+    for folder, subfolders, files in os.walk(articles):
+        subfolders[:] = [name for name in subfolders if not name.startswith((".", "_"))]
+        for name in files:
+            if name.endswith(SOURCE_SUFFIXES) and not name.startswith((".", "_")):
+                relative = os.path.relpath(os.path.join(folder, name), articles)
+                found.append(relative.replace(os.sep, "/"))
+    return [articles / relative for relative in sorted(found)]
 
 
 def read_source(path: Path, shown: str, languages: tuple[str, ...]
@@ -141,12 +143,19 @@ def _split_front_matter(shown: str, text: str, languages: tuple[str, ...]):
     body = "\n".join(lines[index + 1:])
     body_line = index + 2
     try:
-        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
-        raw = yaml.safe_load(yaml_text)
+        # One parse for both the values and the line of each key; libyaml when present.
+        node = yaml.compose(yaml_text, Loader=_YAML_LOADER)
+        raw = _YAML_LOADER("").construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        reported = exc
+        if _YAML_LOADER is not yaml.SafeLoader:  # the pure-Python parser marks lines better
+            try:
+                yaml.compose(yaml_text, Loader=yaml.SafeLoader)
+            except yaml.YAMLError as pure_python_exc:
+                reported = pure_python_exc
+        mark = getattr(reported, "problem_mark", None) or getattr(reported, "context_mark", None)
         line = mark.line + 2 if mark is not None else 1
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        problem = getattr(reported, "problem", None) or str(reported).splitlines()[0]
         return None, {}, "", 1, [error(
             shown, line, "front-matter", f"the front matter is not valid YAML: {problem}",
             "write one 'key: value' per line; put text holding ':' or '#' in quotes")]

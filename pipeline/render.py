@@ -173,21 +173,10 @@ class Urls:
         return self.base_path + path.removesuffix("index.html")
 
 
-def render_site(config: Config, sets: list[ArticleSet], environment: Environment | None = None
-                ) -> list[OutputFile]:
-    """Every page of the site: articles, language indexes, the root page, the stylesheet."""
-    environment = environment or make_environment(config)
-    urls = Urls(config.base_url)
-    files = []
-    for article_set in sets:
-        for article in article_set.variants.values():
-            files.append(_render_article(environment, config, urls, article_set, article))
-    for lang in config.languages:
-        files.append(_render_index(environment, config, urls, sets, lang))
-    files.append(_render_root(environment, config, urls))
+def render_stylesheet(environment: Environment) -> OutputFile:
+    """The theme's stylesheet (a site's own assets/style.css wins), copied as it is."""
     stylesheet, _, _ = environment.loader.get_source(environment, "assets/style.css")
-    files.append(OutputFile("assets/style.css", stylesheet.encode("utf-8"), ()))
-    return sorted(files, key=lambda f: f.path)
+    return OutputFile("assets/style.css", stylesheet.encode("utf-8"), ())
 
 
 def _common(config: Config, urls: Urls, lang: str, path: str) -> dict:
@@ -212,7 +201,7 @@ def _alternates(urls: Urls, paths: dict[str, str], default_path: str) -> list[di
     return links
 
 
-def _render_article(environment: Environment, config: Config, urls: Urls,
+def render_article(environment: Environment, config: Config, urls: Urls,
                     article_set: ArticleSet, article: Article) -> OutputFile:
     """One article page, linked to its translations."""
     lang = article.lang
@@ -268,7 +257,7 @@ def sort_key(article: Article) -> tuple:
     return (-ordinal, article.title.casefold(), article.key)
 
 
-def _render_index(environment: Environment, config: Config, urls: Urls,
+def render_index(environment: Environment, config: Config, urls: Urls,
                   sets: list[ArticleSet], lang: str) -> OutputFile:
     """A language's start page: its articles, then articles only in other languages."""
     path = urls.index_path(lang)
@@ -312,7 +301,7 @@ def _render_index(environment: Environment, config: Config, urls: Urls,
     return OutputFile(path, html.encode("utf-8"), sources)
 
 
-def _render_root(environment: Environment, config: Config, urls: Urls) -> OutputFile:
+def render_root(environment: Environment, config: Config, urls: Urls) -> OutputFile:
     """The x-default page: a choice of language, each offered in its own language."""
     lang = config.default_language
     path = urls.index_path(None)

@@ -177,7 +177,7 @@ def test_detection_cache_is_kept_between_builds_and_reused(tmp_path, in_folder):
     assert CliRunner().invoke(main, ["build"]).exit_code == 0
     cache = tmp_path / ".cache" / "detection-langdetect.json"
     data = json.loads(cache.read_text(encoding="utf-8"))
-    assert data["detector"].startswith("profiles-")
+    assert data["detector"].startswith("langdetect/")
     assert len(data["entries"]) >= 2
     from pipeline.build import make_tagger
     from pipeline.config import load_config

@@ -142,4 +142,4 @@ def test_lingua_detector_when_installed():
     assert lingua.detect("Kommunen arbetar med vatten och skolor.").lang == "sv"
     assert lingua.detect("The municipality works on water and schools.").lang == "en"
     assert lingua.detect("12 345").lang is None
-    assert lingua.version.startswith("lingua-")
+    assert lingua.version.startswith("lingua/lingua-")

@@ -1,0 +1,93 @@
+"""Every file a site consists of, what each depends on, and how to render one of them.
+
+Planning is cheap and needs only the article sets; rendering is the expensive part, so
+the build renders only the outputs whose inputs changed (see ``input_key``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jinja2 import Environment
+
+from .feeds import render_feed, render_robots, render_sitemap
+from .manifest import fingerprint
+from .model import ArticleSet, Config, OutputFile
+from .render import (
+    FEED_FILES,
+    Urls,
+    render_article,
+    render_index,
+    render_root,
+    render_stylesheet,
+)
+
+#: What an output depends on besides the global fingerprint.
+ALL_SOURCES = "*"
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedOutput:
+    """One file the build will produce, before it is rendered."""
+
+    path: str  #: below the output folder
+    kind: str  #: article, index, root, stylesheet, feed, sitemap or robots
+    lang: str | None = None  #: the page's or feed's language
+    key: str | None = None  #: translation key (articles) or feed format (feeds)
+    depends: tuple[str, ...] = ()  #: sources whose bytes it depends on; ("*",) for all
+
+
+def plan_outputs(config: Config, sets: list[ArticleSet]) -> list[PlannedOutput]:
+    """Every output of the site, sorted by path."""
+    urls = Urls(config.base_url)
+    planned = [PlannedOutput(urls.index_path(None), "root"),
+               PlannedOutput("assets/style.css", "stylesheet"),
+               PlannedOutput("sitemap.xml", "sitemap", depends=(ALL_SOURCES,)),
+               PlannedOutput("robots.txt", "robots")]
+    for article_set in sets:
+        sources = tuple(sorted({a.source for a in article_set.variants.values()}))
+        for lang, article in article_set.variants.items():
+            planned.append(PlannedOutput(urls.article_path(article), "article", lang,
+                                         article_set.key, sources))
+    for lang in config.languages:
+        planned.append(PlannedOutput(urls.index_path(lang), "index", lang,
+                                     depends=(ALL_SOURCES,)))
+        in_language = tuple(sorted({s.variants[lang].source for s in sets
+                                    if lang in s.variants}))
+        for kind, name in FEED_FILES.items():
+            planned.append(PlannedOutput(f"{lang}/{name}", "feed", lang, kind, in_language))
+    return sorted(planned, key=lambda p: p.path)
+
+
+def input_key(planned: PlannedOutput, global_fingerprint: str, digests: dict[str, str],
+              all_sources_digest: str) -> str:
+    """A hash of everything ``planned`` is made from: equal keys, equal bytes."""
+    if planned.depends == (ALL_SOURCES,):
+        inputs = [all_sources_digest]
+    else:
+        inputs = [f"{source}:{digests.get(source, '')}" for source in planned.depends]
+    return fingerprint(global_fingerprint, planned.path, planned.kind, planned.lang or "",
+                       planned.key or "", *inputs)
+
+
+def render_output(planned: PlannedOutput, config: Config, sets: list[ArticleSet],
+                  environment: Environment) -> OutputFile:
+    """Render one planned output."""
+    urls = Urls(config.base_url)
+    if planned.kind == "article":
+        article_set = next(s for s in sets if s.key == planned.key)
+        return render_article(environment, config, urls, article_set,
+                              article_set.variants[planned.lang])
+    if planned.kind == "index":
+        return render_index(environment, config, urls, sets, planned.lang)
+    if planned.kind == "root":
+        return render_root(environment, config, urls)
+    if planned.kind == "stylesheet":
+        return render_stylesheet(environment)
+    if planned.kind == "feed":
+        return render_feed(environment, config, sets, planned.lang, planned.key)
+    if planned.kind == "sitemap":
+        return render_sitemap(environment, config, sets)
+    if planned.kind == "robots":
+        return render_robots(environment, config)
+    raise ValueError(f"unknown output kind {planned.kind!r}")
