@@ -197,12 +197,18 @@ class ProfileDetector:
                                      [t / _PROFILE_TEMPERATURE for t in totals])
 
 
-def _from_log_likelihoods(languages: tuple[str, ...], totals: list[float]) -> Detection:
-    """Best language and its log-odds over the runner-up; ties go to the first code."""
+def _from_log_likelihoods(languages: tuple[str, ...], totals: list[float],
+                          cap: float | None = None) -> Detection:
+    """Best language and its log-odds over the runner-up; ties go to the first code.
+
+    Log-odds are not capped for the n-gram scorer: a block's evidence is the sum of its
+    sentences', and capping each would let a short sentence outweigh a long one.
+    """
     ranked = sorted(zip(totals, languages, strict=True), key=lambda pair: (-pair[0], pair[1]))
     best, lang = ranked[0]
     runner_up = ranked[1][0] if len(ranked) > 1 else best - _MAX_LOG_ODDS
-    return Detection(lang, min(best - runner_up, _MAX_LOG_ODDS))
+    margin = best - runner_up
+    return Detection(lang, min(margin, cap) if cap is not None else margin)
 
 
 class LinguaDetector:
@@ -237,7 +243,8 @@ class LinguaDetector:
         floor = math.exp(-_MAX_LOG_ODDS)
         return _from_log_likelihoods(
             self.languages,
-            [math.log(max(probabilities.get(lang, 0.0), floor)) for lang in self.languages])
+            [math.log(max(probabilities.get(lang, 0.0), floor)) for lang in self.languages],
+            cap=_MAX_LOG_ODDS)
 
 
 def detector_version(name: str) -> str:

@@ -41,7 +41,6 @@ PASSAGE_MIN_WORDS = 3
 #: Blocks decided less surely than this are reported to the author.
 LOW_CONFIDENCE = 0.6
 _SHORT_BLOCK_CHARS = 20
-_WORD = re.compile(r"[^\W\d_]+")
 #: Sentence ends: . ! ? … (and closing quotes) followed by space and a capital or quote.
 _SENTENCE_END = re.compile(r"[.!?…][”\"’»)]*(\s+)(?=[\"“”«„'‘(–—-]?[A-ZÅÄÖÉÜ0-9])")
 _QUOTE_MARKS = "“”\"«»„‘’'"
@@ -99,10 +98,11 @@ def tag_languages(blocks: tuple[Block, ...], tagger: LanguageTagger,
        language become spans; "svensk text / English text" gives a span per side.
     """
     own: list[Detection] = []
+    pieces: list[list[tuple[int, int, Detection]]] = []
     tagged: list[Block] = []
     marker_lang: str | None = None
     for block in blocks:
-        detection = NOTHING
+        detection, found = NOTHING, []
         if block.kind == "marker":
             if block.text.startswith("lang: "):
                 marker_lang = block.lang
@@ -114,12 +114,47 @@ def tag_languages(blocks: tuple[Block, ...], tagger: LanguageTagger,
             lang = byline.lang if byline and byline.lang in tagger.languages else None
             tagged.append(replace(block, lang=lang, confidence=0.9 if lang else 0.0,
                                   how="detected" if lang else None))
+        elif block.kind != "code":
+            detection, found = _detect_pieces(block, tagger)
+            tagged.append(block)
         else:
-            detection = NOTHING if block.kind == "code" else tagger.detect(block.text)
             tagged.append(block)
         own.append(detection)
+        pieces.append(found)
     settled = _apply_context(tagged, own, declared)
-    return tuple(_find_passages(block, tagger) for block in settled)
+    return tuple(_find_passages(block, tagger, found)
+                 for block, found in zip(settled, pieces, strict=True))
+
+
+def _pieces(block: Block) -> list[tuple[int, int]]:
+    """Where a block's sentences (or, in a list, its items) are."""
+    if block.kind == "list":
+        return _line_ranges(block.text)
+    if block.kind in ("paragraph", "quote"):
+        return split_sentences(block.text)
+    return _trim(block.text, [(0, len(block.text))])
+
+
+def _detect_pieces(block: Block, tagger: LanguageTagger
+                   ) -> tuple[Detection, list[tuple[int, int, Detection]]]:
+    """Detect each sentence once; the block's evidence is their sum.
+
+    Naive Bayes evidence adds up, so summing the sentences' log-odds gives the block's
+    own without scoring its words twice; the sentences are kept for finding passages.
+    """
+    found = [(begin, end, tagger.detect(block.text[begin:end]))
+             for begin, end in _pieces(block) if end > begin]
+    if len(found) == 1:
+        return found[0][2], found
+    totals: dict[str, float] = {}
+    for _, _, detection in found:
+        if detection.lang:
+            totals[detection.lang] = totals.get(detection.lang, 0.0) + detection.log_odds
+    if not totals:
+        return NOTHING, found
+    ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))
+    margin = ranked[0][1] - (ranked[1][1] if len(ranked) > 1 else 0.0)
+    return Detection(ranked[0][0], margin), found
 
 
 def _apply_context(blocks: list[Block], own: list[Detection], declared: str | None
@@ -213,11 +248,12 @@ def _trim(text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _words(text: str) -> int:
-    """Number of words."""
-    return len(_WORD.findall(text))
+    """Number of words (white-space separated pieces)."""
+    return len(text.split())
 
 
-def _find_passages(block: Block, tagger: LanguageTagger) -> Block:
+def _find_passages(block: Block, tagger: LanguageTagger,
+                   found: list[tuple[int, int, Detection]]) -> Block:
     """Spans in other languages inside a block (or one span per side of "sv / en")."""
     if block.kind not in ("paragraph", "quote", "list", "heading") or not block.lang:
         return block
@@ -227,13 +263,9 @@ def _find_passages(block: Block, tagger: LanguageTagger) -> Block:
     if block.kind == "heading" or block.how == "marker":
         return block
     spans: list[Span] = []
-    pieces = (_line_ranges(block.text) if block.kind == "list"
-              else split_sentences(block.text))
-    for begin, end in pieces:
-        piece = block.text[begin:end]
-        if _words(piece) < PASSAGE_MIN_WORDS:
+    for begin, end, detection in found:
+        if _words(block.text[begin:end]) < PASSAGE_MIN_WORDS:
             continue
-        detection = tagger.detect(piece)
         if detection.lang and detection.lang != block.lang and \
                 detection.log_odds >= PASSAGE_LOG_ODDS:
             if spans and spans[-1].lang == detection.lang and \
