@@ -297,7 +297,9 @@ def run(config: Config, *, check: bool = False, jobs: int = 1, progress=None) ->
         timings[stage] = round(now - clock, 4)
         clock = now
 
-    manifest_path = config.cache / "manifest.json"
+    # One manifest per output folder: what was written to `preview/` must never decide
+    # what is pruned from `output/`.
+    manifest_path = config.cache / f"manifest-{sha256(str(config.output).encode())[:12]}.json"
     manifest = Manifest.load(manifest_path)
     global_fingerprint = site_fingerprint(config)
     paths = discover_sources(config.articles) if config.articles.is_dir() else []

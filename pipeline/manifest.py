@@ -5,10 +5,10 @@ Under the site's cache folder (``paths.cache``):
 - ``sources/``: for every source, the sha256 of its bytes and what reading it gave
   (articles with their blocks, diagnostics), so an unchanged source is never parsed or
   detected again;
-- ``manifest.json``: for every output file the pipeline wrote, the hash of everything
-  that made it (sources, templates, config, package and detector versions) and its size
-  and modification time, so an unchanged output is never rendered again, and only files
-  the pipeline wrote are ever pruned.
+- ``manifest-<hash of the output folder>.json``: for every output file the pipeline
+  wrote there, the hash of everything that made it (sources, templates, config, package
+  and detector versions) and its size and modification time, so an unchanged output is
+  never rendered again, and only files the pipeline wrote are ever pruned.
 
 Hashes decide what changed, never modification times; an output's recorded size and
 mtime only tell whether someone replaced the file by hand since.

@@ -201,3 +201,18 @@ def _retitle(folder: Path, name: str) -> None:
         for old in (title, f"{title} old"):
             text = text.replace(f'{lang} = "{old}"', f'{lang} = "{title} {name}"')
     config.write_text(text, encoding="utf-8")
+
+
+def test_a_build_into_another_folder_never_prunes_this_one(site):
+    """The manifest of --output preview must not decide what is deleted from output/."""
+    build("--output", "preview")
+    page = "sv/klimatveckan-samlade-unga-fran-tre-lander/index.html"
+    mine = site / "output" / page  # the user's own file at a path the build used elsewhere
+    mine.parent.mkdir(parents=True)
+    mine.write_text("my own page", encoding="utf-8")
+    (site / "articles" / "klimatveckan.md").unlink()
+    code, report = build()
+    assert code == 0 and report["removed"] == []
+    assert mine.read_text(encoding="utf-8") == "my own page"
+    code, report = build("--output", "preview")
+    assert report["removed"] == [page]
