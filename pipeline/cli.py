@@ -61,11 +61,16 @@ class Progress:
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
         self.started = time.perf_counter()
+        self.drawn = 0.0  # when the bar was last drawn
         self.stage = ""
 
     def __call__(self, stage: str, done: int, total: int) -> None:
-        if not self.enabled or time.perf_counter() - self.started < 1.0:
+        now = time.perf_counter()
+        if not self.enabled or now - self.started < 1.0:
             return
+        if done < total and now - self.drawn < 0.1:
+            return  # ten redraws a second are plenty
+        self.drawn = now
         width = 30
         filled = width * done // max(total, 1)
         label = {"read": "Reading", "render": "Rendering"}.get(stage, stage)
