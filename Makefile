@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test lint golden validators screenshots clean
+.PHONY: build test lint golden validators screenshots fuzz clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("bilingual needs Python 3.11 or newer, found " + sys.version.split()[0] if sys.version_info < (3, 11) else 0)'
@@ -32,6 +32,11 @@ validators: $(VALIDATORS)
 ## screenshots: docs/screenshot-sv.png and docs/screenshot-en.png of the bundled site
 screenshots: $(STAMP)
 	$(BIN)/python tools/screenshots.py
+
+## fuzz: the property tests with 10,000 examples each (make test runs 150)
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=thorough $(BIN)/python -m pytest tests/test_properties.py \
+		--hypothesis-show-statistics
 
 ## golden: regenerate tests/golden/ after an intended change to the output
 golden: $(STAMP)

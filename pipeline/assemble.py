@@ -23,6 +23,17 @@ _SUMMARY_CHARS = 220
 _ORPHAN_WARN_WORDS = 60
 
 
+#: Invisible or non-breaking characters pasted text carries; titles get plain spaces.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None) | {
+    ord("\u00a0"): " ", ord("\u202f"): " ", ord("\u2007"): " "}
+
+
+def clean_title(text: str) -> str:
+    """A title with zero-width characters removed and non-breaking spaces made plain
+    (the body text keeps them: there they may matter, as in "10 000")."""
+    return " ".join(text.translate(_INVISIBLE).split())
+
+
 def make_slug(title: str) -> str:
     """URL segment from a title: lower case, Swedish letters transliterated (å→a, ö→o)."""
     return slugify(title, max_length=80, word_boundary=True) or "article"
@@ -111,6 +122,7 @@ def assemble_articles(document: SourceDocument, blocks: tuple[Block, ...], metad
     # Blocks in a language without a variant of its own stay with the primary variant.
     orphans = [b for b in content
                if not set(_languages_of(b)) & set(languages) and b.lang is not None]
+    orphan_ids = {id(b) for b in orphans}  # by identity: comparing blocks is slow
     orphan_words = sum(len(b.text.split()) for b in orphans)
     if not document.file_lang and orphans and orphan_words >= _ORPHAN_WARN_WORDS:
         first = orphans[0]
@@ -124,12 +136,14 @@ def assemble_articles(document: SourceDocument, blocks: tuple[Block, ...], metad
     articles = []
     for lang in languages:
         title, title_line, title_block = titles[lang]
+        title = clean_title(title)
         if document.file_lang:
             body = tuple(b for b in content if b is not title_block)
         else:
             body = tuple(
                 part for b in content if b is not title_block
-                for part in [_in_language(b, lang) or (b if lang == primary and b in orphans
+                for part in [_in_language(b, lang) or (b if lang == primary
+                                                       and id(b) in orphan_ids
                                                        else None)]
                 if part is not None)
         if not document.file_lang and not body:

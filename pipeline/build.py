@@ -28,7 +28,7 @@ from .manifest import (
 from .meta import lift_metadata
 from .model import Article, Block, BuildReport, Config, Metadata, OutputFile, SourceDocument
 from .parse import parse_blocks
-from .read import discover_sources, read_source
+from .read import discover_sources, read_source, unsafe_links
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,9 +72,11 @@ def make_tagger(config: Config, *, cached: bool = True) -> LanguageTagger:
     return LanguageTagger(detector, DetectionCache(path, detector.version))
 
 
-def process_document(document: SourceDocument, tagger: LanguageTagger) -> SourceResult:
+def process_document(document: SourceDocument, tagger: LanguageTagger,
+                     allow_html: bool = False) -> SourceResult:
     """Parse, tag, lift metadata and assemble one document; no disk access."""
-    blocks = tag_languages(parse_blocks(document), tagger, declared=document.file_lang)
+    blocks = tag_languages(parse_blocks(document, allow_html), tagger,
+                           declared=document.file_lang)
     metadata, meta_problems = lift_metadata(document.path, blocks, document.meta)
     articles, assemble_problems = assemble_articles(document, blocks, metadata)
     diagnostics = tuple(low_confidence_warnings(document.path, blocks)
@@ -90,7 +92,7 @@ def process_file(path: Path, config: Config, tagger: LanguageTagger) -> SourceRe
     document, problems = read_source(path, shown, config.languages)
     if document is None:
         return SourceResult(shown, None, (), Metadata(), (), tuple(problems))
-    result = process_document(document, tagger)
+    result = process_document(document, tagger, config.allow_html)
     if problems:
         result = SourceResult(result.path, document, result.blocks, result.metadata,
                               result.articles, tuple(problems) + result.diagnostics)
@@ -152,7 +154,7 @@ _PARALLEL_FROM = 24
 def parse_fingerprint(config: Config) -> str:
     """What reading a source depends on: this code, the detector and the languages."""
     return fingerprint(__version__, detector_version(config.detector),
-                       ",".join(config.languages))
+                       ",".join(config.languages), f"html={config.allow_html}")
 
 
 def collect(config: Config, *, jobs: int = 1, progress=None, digests: dict | None = None,
@@ -196,6 +198,12 @@ def collect(config: Config, *, jobs: int = 1, progress=None, digests: dict | Non
             cache.put(result.path, digests[result.path], result.articles, result.diagnostics)
     ordered = [results[shown[path]] for path in paths]
     diagnostics = [d for _, problems in ordered for d in problems]
+    for link, target in unsafe_links(config.articles):
+        diagnostics.append(warning(
+            f"{display_path(config.articles, config.root)}/{link}", 1, "symlink",
+            f"this is a link to {target}, outside the articles folder or to a folder, "
+            "and is not read", "copy the article into the articles folder instead of "
+            "linking to it"))
     if not paths:
         diagnostics.append(error(display_path(config.articles, config.root), 1, "articles",
                                  "no articles found (looked for .txt and .md files)",
@@ -324,7 +332,8 @@ def run(config: Config, *, check: bool = False, jobs: int = 1, progress=None) ->
     if not config.articles.is_dir():
         return BuildReport(tuple(collection.diagnostics), (), (), 0, (), timings=timings)
     sets = collection.sets
-    diagnostics = sorted(collection.diagnostics + _no_date_warnings(sets),
+    # A set: the same problem is never reported twice.
+    diagnostics = sorted(set(collection.diagnostics + _no_date_warnings(sets)),
                          key=Diagnostic.sort_key)
     planned = plan_outputs(config, sets)
     all_digest = fingerprint(*(f"{k}:{v}" for k, v in sorted(digests.items())))

@@ -48,7 +48,31 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """Click group that turns an unexpected exception into a short message and exit 2:
+    people using bilingual should never face a Python traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.secho("Interrupted. Files already written are complete; run the command "
+                        "again to finish.", fg="yellow", err=True)
+            sys.exit(130)
+        except Exception as problem:  # noqa: BLE001 - the last line of defence
+            if os.environ.get("BILINGUAL_DEBUG"):
+                raise
+            click.secho(f"internal error: {type(problem).__name__}: {problem}", fg="red",
+                        err=True)
+            click.echo("  hint: this is a bug in bilingual, not a mistake in your articles. "
+                       "Please report it with the command you ran; BILINGUAL_DEBUG=1 shows "
+                       "the details.", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="bilingual")
 def main() -> None:
     """Turn Swedish/English articles into paired, language-tagged web pages."""
@@ -116,8 +140,10 @@ def _report_json(report, seconds: float) -> str:
               help="Processes for reading and rendering (default: the number of cores).")
 @click.option("--json", "as_json", is_flag=True,
               help="Print a JSON report (counts, diagnostics, timings) on stdout.")
+@click.option("--strict", is_flag=True,
+              help="Treat warnings as errors: exit 1 if there is any (for CI).")
 def build(articles: Path | None, output: Path | None, config_path: Path | None, check: bool,
-          jobs: int | None, as_json: bool) -> None:
+          jobs: int | None, as_json: bool, strict: bool) -> None:
     """Build every article into HTML pages, feeds and a sitemap.
 
     Only what changed is redone: unchanged sources are not read again and unchanged
@@ -152,7 +178,7 @@ def build(articles: Path | None, output: Path | None, config_path: Path | None, 
                 f"{len(report.extra)} extra (run `bilingual build`)")
             click.echo(f"Checked {_plural(report.articles, 'article')}: {target}/ {verdict}; "
                        f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}.")
-        sys.exit(0 if report.ok and not out_of_date else 1)
+        sys.exit(0 if report.ok and not out_of_date and not (strict and warnings) else 1)
     if not as_json:
         removed = f", {len(report.removed)} removed" if report.removed else ""
         click.echo(f"Built {_plural(report.articles, 'article')} into {target}/ in "
@@ -166,7 +192,10 @@ def build(articles: Path | None, output: Path | None, config_path: Path | None, 
     if report.failed:
         click.secho(f"Not built because of errors: {', '.join(report.failed)}", fg="red",
                     err=True)
-    sys.exit(0 if report.ok else 1)
+    if strict and warnings:
+        click.secho(f"--strict: {_plural(warnings, 'warning')} count as errors.", fg="red",
+                    err=True)
+    sys.exit(0 if report.ok and not (strict and warnings) else 1)
 
 
 @main.command()

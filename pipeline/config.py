@@ -26,10 +26,11 @@ _DEFAULTS: dict[str, Any] = {
     "default_language": "sv",
     "detector": "langdetect",
     "feed_items": 20,
+    "allow_html": False,
 }
 _DEFAULT_TITLES = {"sv": "Nyheter", "en": "News"}
 _TOP_KEYS = {"base_url", "languages", "default_language", "detector", "feed_items", "title",
-             "description", "paths", "newsletter"}
+             "description", "paths", "newsletter", "allow_html"}
 _NEWSLETTER_KEYS = ("from", "reply_to", "utm_source", "utm_medium", "utm_campaign")
 _PATH_KEYS = {"articles", "output", "templates", "cache"}
 _PATH_DEFAULTS = {"articles": "articles", "output": "output", "templates": "templates",
@@ -131,6 +132,10 @@ def load_config(path: Path | None = None, **overrides: Path | None) -> Config:
     if not isinstance(feed_items, int) or isinstance(feed_items, bool) or feed_items < 1:
         fail("feed_items", f"'feed_items' must be a whole number of at least 1, not "
              f"{feed_items!r}", "write for example feed_items = 20")
+    allow_html = settings["allow_html"]
+    if not isinstance(allow_html, bool):
+        fail("allow_html", f"'allow_html' must be true or false, not {allow_html!r}",
+             "write allow_html = false (the safe default) or allow_html = true")
     detector = settings["detector"]
     if detector not in DETECTORS:
         fail("detector", f"unknown detector {detector!r}",
@@ -205,6 +210,7 @@ def load_config(path: Path | None = None, **overrides: Path | None) -> Config:
         cache=resolved["cache"],
         detector=detector,
         feed_items=feed_items,
+        allow_html=allow_html,
         newsletter=settings_newsletter,
     )
     _check_output_folder(config, shown)

@@ -157,6 +157,21 @@ def _detect_pieces(block: Block, tagger: LanguageTagger
     return Detection(ranked[0][0], margin), found
 
 
+def _nearest(anchors: list[str | None]) -> tuple[list[str | None], list[str | None]]:
+    """For every position, the nearest anchor language before it and after it (O(n))."""
+    before: list[str | None] = []
+    seen = None
+    for anchor in anchors:
+        before.append(seen)
+        seen = anchor or seen
+    after: list[str | None] = []
+    seen = None
+    for anchor in reversed(anchors):
+        after.append(seen)
+        seen = anchor or seen
+    return before, after[::-1]
+
+
 def _apply_context(blocks: list[Block], own: list[Detection], declared: str | None
                    ) -> list[Block]:
     """Add neighbour, section and declared-language priors to each block's own evidence."""
@@ -165,6 +180,7 @@ def _apply_context(blocks: list[Block], own: list[Detection], declared: str | No
         own[i].lang if (b.kind not in ("marker", "byline") and not _is_weak(b)
                         and own[i].log_odds >= CONFIDENT) else None
         for i, b in enumerate(blocks)]
+    before_of, after_of = _nearest(anchors)
     result = []
     for index, block in enumerate(blocks):
         if block.kind in ("marker", "byline") or block.how == "marker":
@@ -173,8 +189,7 @@ def _apply_context(blocks: list[Block], own: list[Detection], declared: str | No
         detection = own[index]
         evidence = _own_evidence(block, detection)
         weak = _is_weak(block) or detection.log_odds < CONFIDENT
-        before = next((a for a in reversed(anchors[:index]) if a), None)
-        after = next((a for a in anchors[index + 1:] if a), None)
+        before, after = before_of[index], after_of[index]
         if block.kind == "heading":
             # A heading opens a section: what follows it says far more than what came before.
             priors = ((after, SECTION_PRIOR), (before, PREVIOUS_SECTION_PRIOR))

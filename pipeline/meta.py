@@ -33,6 +33,7 @@ class Byline:
     publisher: str | None  #: who published, from "Publicerat av …" / "Published by …"
     weekday: str | None  #: the weekday as written, e.g. "Torsdag"
     lang: str | None  #: language of the wording ("Publicerat" → sv), None if unclear
+    impossible: str | None = None  #: a written date no calendar has ("31 juni 2019")
 
 
 @cache
@@ -123,19 +124,27 @@ def read_byline(text: str) -> Byline | None:
         verb = match.group("verb").lower()
         lang = next(lang for lang, verbs in _VERBS.items() if verb in verbs)
         publisher = match.group("publisher")
-        date = _date_of(match) if (match.group("iso") or match.group("day")
-                                   or match.group("day2")) else None
-        if date is None and not publisher:
+        written = _written_date(match)
+        date = _date_of(match) if written else None
+        if date is None and not publisher and not written:
             return None
         if publisher:
             publisher = publisher.strip(" ,–-")
-        return Byline(date, publisher or None, match.group("weekday"), lang)
+        return Byline(date, publisher or None, match.group("weekday"), lang,
+                      impossible=written if written and date is None else None)
     match = date_only.match(line)
     if match:
         date = _date_of(match)
-        if date is None:
-            return None
-        return Byline(date, None, match.group("weekday"), _language_of_names(line))
+        return Byline(date, None, match.group("weekday"), _language_of_names(line),
+                      impossible=_written_date(match) if date is None else None)
+    return None
+
+
+def _written_date(match: re.Match[str]) -> str | None:
+    """The date as the author wrote it, when the match holds one."""
+    for start, end in (("iso", "iso"), ("day", "year"), ("month2", "year2")):
+        if match.group(start):
+            return match.string[match.start(start):match.end(end)]
     return None
 
 
@@ -164,6 +173,12 @@ def lift_metadata(path: str, blocks: tuple[Block, ...], front_matter: dict
         byline = read_byline(block.text)
         if byline is None:  # pragma: no cover - parse only marks lines read_byline accepts
             continue
+        if byline.impossible:
+            diagnostics.append(warning(
+                path, block.start_line, "date",
+                f"'{byline.impossible}' is not a date in the calendar, so this byline "
+                "gives the article no date",
+                "correct the day or the month (for example 30 juni, not 31 juni)"))
         if byline.date and byline.weekday:
             written = weekdays[byline.weekday.lower().rstrip(".")]
             if written != byline.date.weekday():

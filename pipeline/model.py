@@ -45,6 +45,7 @@ class Config:
     cache: Path  #: where detection results are kept between builds
     detector: str  #: "langdetect" (default) or "lingua" (optional extra)
     feed_items: int  #: how many of the newest articles each feed carries
+    allow_html: bool  #: raw HTML in Markdown is kept (sanitised) instead of escaped
     newsletter: NewsletterSettings  #: sender and link tracking for `bilingual newsletter`
 
 

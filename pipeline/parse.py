@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # markdown-it is imported when the first Markdown file is par
 
 #: An author's language marker: ``<!-- lang: en -->``; ``auto`` hands back to detection.
 LANG_MARKER = re.compile(r"^\s*<!--\s*lang:\s*([a-z]{2}|auto)\s*-->\s*$", re.IGNORECASE)
+_COMMENT = re.compile(r"\s*<!--.*?-->\s*", re.DOTALL)
 _SEPARATOR = re.compile(r"^\s*([-_=*~·•])(\s*\1){2,}\s*$")
 #: Lines that only announce the other half of a two-language post.
 _ANNOUNCEMENTS = {
@@ -41,8 +42,8 @@ _ANNOUNCEMENTS = {
 #: skips linkify-it, whose patterns are slow; a bare host under a rarer domain
 #: (example.museum) needs "https://" in front to become a link.
 _MAYBE_LINK = re.compile(
-    r"://|www\.|\w@\w|\b[\w-]+\.(?:se|nu|com|org|net|eu|info|io|gov|edu|int|uk|fi|no|dk|"
-    r"de|fr|es|it|nl|ke|ug|tz|za)\b", re.IGNORECASE)
+    r"://|www\.|\w@\w|\.(?:se|nu|com|org|net|eu|info|io|gov|edu|int|uk|fi|no|dk|de|fr|es|"
+    r"it|nl|ke|ug|tz|za)\b", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•–]|(\d{1,3})[.)])\s+(.*)$")
 _QUOTE_LINE = re.compile(r"^\s*>\s?(.*)$")
 _FINAL_PUNCTUATION = tuple(".!?:;,…")
@@ -53,10 +54,14 @@ _WRAP_MIN_WIDTH = 55
 _WRAP_MAX_WIDTH = 100
 
 
-def parse_blocks(document: SourceDocument) -> tuple[Block, ...]:
-    """Parse a document's body into blocks, line numbers relative to the whole file."""
+def parse_blocks(document: SourceDocument, allow_html: bool = False) -> tuple[Block, ...]:
+    """Parse a document's body into blocks, line numbers relative to the whole file.
+
+    Raw HTML is shown as text unless the site allows it (``allow_html``), and then it
+    goes through a sanitiser. Plain-text sources never hold HTML.
+    """
     if document.kind == "markdown":
-        return parse_markdown(document.text, document.body_line)
+        return parse_markdown(document.text, document.body_line, allow_html)
     return parse_text(document.text, document.body_line)
 
 
@@ -214,12 +219,19 @@ def _promote_headings(blocks: list[Block]) -> list[Block]:
     is a heading."""
     result: list[Block] = []
     title_seen = False
+    # The next block that is not a marker or byline, for every position (one pass back).
+    following_of: list[Block | None] = []
+    following: Block | None = None
+    for block in reversed(blocks):
+        following_of.append(following)
+        if block.kind not in ("marker", "byline"):
+            following = block
+    following_of.reverse()
     for index, block in enumerate(blocks):
         if block.kind != "paragraph" or block.start_line != block.end_line:
             result.append(block)
             continue
-        following = next((b for b in blocks[index + 1:] if b.kind not in ("marker", "byline")),
-                         None)
+        following = following_of[index]
         if not title_seen:
             title_seen = True
             result.append(_as_heading(block, 1))
@@ -242,16 +254,31 @@ def _as_heading(block: Block, level: int) -> Block:
 
 
 @cache
-def markdown_parser(linkify: bool = True) -> MarkdownIt:
+def markdown_parser(linkify: bool = True, allow_html: bool = False) -> MarkdownIt:
     """CommonMark plus tables, strikethrough and bare-URL links (GFM-like).
 
+    Raw HTML is off unless ``allow_html``: "<script>" in an article is shown, escaped,
+    as text. markdown-it drops javascript:, vbscript:, file: and data: link targets.
     The bare-URL rule tests every text token against linkify-it's large patterns (a
     third of Markdown parsing time), so text with nothing link-like gets a parser
     without it; the HTML is the same either way.
     """
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("gfm-like", {"typographer": False, "linkify": linkify})
+    return MarkdownIt("gfm-like", {"typographer": False, "linkify": linkify,
+                                   "html": allow_html})
+
+
+def sanitise(html: str) -> str:
+    """Keep safe HTML only (nh3, the Rust ammonia sanitiser): no scripts, no event
+    handlers, no javascript: links. ``lang`` stays on every element."""
+    import nh3
+
+    return nh3.clean(html, generic_attribute_prefixes={"data-"},
+                     attributes={"*": {"lang", "class", "id", "title", "dir"},
+                                 "a": {"href", "hreflang"},
+                                 "img": {"src", "alt", "width", "height"},
+                                 "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}})
 
 
 _KIND_OF = {
@@ -287,9 +314,10 @@ def plain_text(tokens: list[Token]) -> str:
     return "\n".join(piece for piece in pieces if piece)
 
 
-def parse_markdown(text: str, first_line: int = 1) -> tuple[Block, ...]:
+def parse_markdown(text: str, first_line: int = 1, allow_html: bool = False
+                   ) -> tuple[Block, ...]:
     """Parse a Markdown body into top-level blocks, keeping markdown-it's line spans."""
-    parser = markdown_parser(linkify=bool(_MAYBE_LINK.search(text)))
+    parser = markdown_parser(linkify=bool(_MAYBE_LINK.search(text)), allow_html=allow_html)
     tokens = parser.parse(text)
     source_lines = text.split("\n")
     blocks: list[Block] = []
@@ -321,7 +349,7 @@ def parse_markdown(text: str, first_line: int = 1) -> tuple[Block, ...]:
             if token.content.strip().startswith("<!--"):
                 continue  # an ordinary comment: not content
             blocks.append(Block("paragraph", re.sub(r"<[^>]+>", " ", token.content).strip(),
-                                token.content.strip(), line_from, line_to))
+                                sanitise(token.content.strip()), line_from, line_to))
             continue
         if token.type == "hr":
             rule = source_lines[token.map[0]].strip()
@@ -329,11 +357,15 @@ def parse_markdown(text: str, first_line: int = 1) -> tuple[Block, ...]:
                                 how="marker"))
             continue
         html = parser.renderer.render(run, parser.options, {}).strip()
+        if allow_html:
+            html = sanitise(html)  # inline HTML inside the block
         if kind == "paragraph":
             marker = _marker_block(content, line_from, line_to)
-            if marker is not None and marker.how == "marker" and marker.lang is not None:
+            if marker is not None:
                 blocks.append(marker)
                 continue
+            if _COMMENT.fullmatch(content):
+                continue  # an author's note in <!-- -->: never published
             if read_byline(content):
                 blocks.append(Block("byline", content, html, line_from, line_to))
                 continue

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from .diagnostics import Diagnostic, error
+from .diagnostics import Diagnostic, error, warning
 from .model import SourceDocument
 
 SOURCE_SUFFIXES = (".txt", ".md")
@@ -34,6 +34,12 @@ FRONT_MATTER_KEYS = {
 }
 _PER_LANGUAGE_KEYS = ("title", "slug", "summary")
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: Characters HTML and XML forbid: C0 controls but tab and newline, DEL and the C1
+#: controls, and the Unicode noncharacters.
+_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef"
+    + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}"
+              for plane in range(17)) + "]")
 _FENCE = re.compile(r"^---[ \t]*$")
 _FENCE_END = re.compile(r"^(---|\.\.\.)[ \t]*$")
 
@@ -42,16 +48,40 @@ def discover_sources(articles: Path) -> list[Path]:
     """Every ``.txt``/``.md`` file below ``articles``, sorted by path.
 
     Names starting with "." or "_" (and anything inside such folders) are skipped, so
-    drafts and notes can live beside the articles.
+    drafts and notes can live beside the articles. Symbolic links to folders are not
+    followed, and links to files outside ``articles`` are not read (see
+    ``unsafe_links``).
     """
     found = []
+    root = articles.resolve()
     for folder, subfolders, files in os.walk(articles):
-        subfolders[:] = [name for name in subfolders if not name.startswith((".", "_"))]
+        subfolders[:] = [name for name in subfolders if not name.startswith((".", "_"))
+                         and not os.path.islink(os.path.join(folder, name))]
         for name in files:
             if name.endswith(SOURCE_SUFFIXES) and not name.startswith((".", "_")):
-                relative = os.path.relpath(os.path.join(folder, name), articles)
-                found.append(relative.replace(os.sep, "/"))
+                path = os.path.join(folder, name)
+                if os.path.islink(path) and not Path(path).resolve().is_relative_to(root):
+                    continue
+                found.append(os.path.relpath(path, articles).replace(os.sep, "/"))
     return [articles / relative for relative in sorted(found)]
+
+
+def unsafe_links(articles: Path) -> list[tuple[str, str]]:
+    """(relative path, target) of symbolic links the build will not follow: links to
+    folders, and links to files outside ``articles``."""
+    skipped = []
+    root = articles.resolve()
+    for folder, subfolders, files in os.walk(articles):
+        for name in list(subfolders):
+            path = os.path.join(folder, name)
+            if os.path.islink(path):
+                skipped.append((os.path.relpath(path, articles), os.readlink(path)))
+        for name in files:
+            path = os.path.join(folder, name)
+            if os.path.islink(path) and not Path(path).resolve().is_relative_to(root):
+                skipped.append((os.path.relpath(path, articles), os.readlink(path)))
+        subfolders[:] = [n for n in subfolders if not os.path.islink(os.path.join(folder, n))]
+    return sorted(skipped)
 
 
 def read_source(path: Path, shown: str, languages: tuple[str, ...]
@@ -79,19 +109,39 @@ def _file_language(name: str, languages: tuple[str, ...]) -> tuple[str, str | No
 def parse_source(shown: str, data: bytes, languages: tuple[str, ...]
                  ) -> tuple[SourceDocument | None, list[Diagnostic]]:
     """Turn a file's bytes into a SourceDocument, or report why it cannot be used."""
+    if b"\x00" in data[:8192]:  # text never holds NUL; images and documents do
+        return None, [error(shown, 1, "encoding",
+                            "the file holds binary data (an image or a document?), not text",
+                            "only plain text (.txt) and Markdown (.md) files belong here; "
+                            "paste the text into a .txt file instead")]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         return None, [error(
             shown, line, "encoding",
-            f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} cannot be read)",
-            "open it in your editor and save it with the encoding 'UTF-8'")]
+            f"the file is not UTF-8 text: byte 0x{data[exc.start]:02x} at offset {exc.start} "
+            "cannot be read (Windows-1252 or Latin-1, perhaps)",
+            "open it in your editor and save it again with the encoding 'UTF-8'")]
     if "\x00" in text:
         return None, [error(shown, text[: text.index("\x00")].count("\n") + 1, "encoding",
-                            "the file holds binary data, not text",
-                            "only plain text (.txt) and Markdown (.md) files belong here")]
+                            "the file holds binary data (an image or a document?), not text",
+                            "only plain text (.txt) and Markdown (.md) files belong here; "
+                            "paste the text into a .txt file instead")]
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    cleaning: list[Diagnostic] = []
+    invisible = _FORBIDDEN.search(text)
+    if invisible:
+        # HTML and XML forbid these (backspace, form feed, C1 controls, noncharacters);
+        # they come from old exports and copy-paste and never carry meaning.
+        count = len(_FORBIDDEN.findall(text))
+        cleaning.append(warning(
+            shown, text[:invisible.start()].count("\n") + 1, "characters",
+            f"removed {count} invisible control character{'s' if count > 1 else ''} "
+            f"(U+{ord(invisible.group()):04X}) that web pages and feeds cannot hold",
+            "nothing to do; to get rid of this warning, retype the line or save the file "
+            "again from a plain-text editor"))
+        text = _FORBIDDEN.sub("", text)
 
     name = shown.rsplit("/", 1)[-1]
     stem, file_lang, bad_lang = _file_language(name, languages)
@@ -102,6 +152,7 @@ def parse_source(shown: str, data: bytes, languages: tuple[str, ...]
                             f"rename the file to {stem}.<language>{name[name.rindex('.'):]}")]
 
     meta, meta_lines, body, body_line, diagnostics = _split_front_matter(shown, text, languages)
+    diagnostics = cleaning + diagnostics
     if meta is None:
         return None, diagnostics
     if not body.strip():
@@ -145,7 +196,13 @@ def _split_front_matter(shown: str, text: str, languages: tuple[str, ...]):
     try:
         # One parse for both the values and the line of each key; libyaml when present.
         node = yaml.compose(yaml_text, Loader=_YAML_LOADER)
-        raw = _YAML_LOADER("").construct_document(node) if node is not None else None
+        raw = _construct(node)
+    except _ValueProblem as problem:
+        return None, {}, "", 1, [error(
+            shown, problem.line + 1, "front-matter",
+            f"the value of '{problem.key}' cannot be read: {problem.reason}",
+            "check the value: a date must exist in the calendar (2025-02-28, not "
+            "2025-02-30); put other text in quotes")]
     except yaml.YAMLError as exc:
         reported = exc
         if _YAML_LOADER is not yaml.SafeLoader:  # the pure-Python parser marks lines better
@@ -172,6 +229,31 @@ def _split_front_matter(shown: str, text: str, languages: tuple[str, ...]):
     return (None if diagnostics else meta), meta_lines, body, body_line, diagnostics
 
 
+class _ValueProblem(Exception):
+    """A front-matter value YAML can parse but not turn into a value (2025-02-30)."""
+
+    def __init__(self, key: str, line: int, reason: str) -> None:
+        super().__init__(reason)
+        self.key, self.line, self.reason = key, line, reason
+
+
+def _construct(node) -> Any:
+    """Build Python values from composed YAML, naming the key whose value fails."""
+    if node is None:
+        return None
+    loader = _YAML_LOADER("")
+    try:
+        return loader.construct_document(node)
+    except (ValueError, TypeError, OverflowError) as failure:
+        for key_node, value_node in getattr(node, "value", []):
+            try:
+                _YAML_LOADER("").construct_document(value_node)
+            except (ValueError, TypeError, OverflowError) as reason:
+                raise _ValueProblem(str(getattr(key_node, "value", "?")),
+                                    value_node.start_mark.line + 1, str(reason)) from None
+        raise _ValueProblem("?", 0, str(failure)) from None
+
+
 def _check_front_matter(shown: str, raw: dict, lines: dict[str, int],
                         languages: tuple[str, ...]) -> tuple[dict[str, Any], list[Diagnostic]]:
     """Check every key's name and type; return the cleaned mapping and problems."""
@@ -188,6 +270,11 @@ def _check_front_matter(shown: str, raw: dict, lines: dict[str, int],
         value = raw[key]
         if key not in FRONT_MATTER_KEYS:
             bad(key, f"unknown front-matter key '{key}'")
+        elif key == "slug" and any(
+                _leaves_folder(str(v)) for v in (value.values() if isinstance(value, dict)
+                                                 else [value])):
+            bad(key, f"'slug' {value!r} would point outside the output folder: a slug is "
+                     "one word or several joined by '-' (no '/', '\\' or '..')")
         elif key in _PER_LANGUAGE_KEYS:
             if isinstance(value, dict):
                 unknown = [lang for lang in value if lang not in languages]
@@ -229,6 +316,11 @@ def _check_front_matter(shown: str, raw: dict, lines: dict[str, int],
             else:
                 meta[key] = str(value).strip()
     return meta, problems
+
+
+def _leaves_folder(slug: str) -> bool:
+    """True for a slug that holds a path separator or a parent-folder step."""
+    return "/" in slug or "\\" in slug or ".." in slug
 
 
 def _to_date(value: Any) -> datetime.date | None:

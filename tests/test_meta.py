@@ -40,7 +40,6 @@ def test_bylines_are_read(line, date, publisher, lang):
     "The benefits of a long-term partnership",
     "Det är en kliché, publicerat av mig och andra i går.",
     "Published in 2019, the report showed a clear trend.",
-    "31 juni 2019",  # no such day
     "",
 ])
 def test_ordinary_text_is_not_a_byline(line):
@@ -69,3 +68,17 @@ def test_first_byline_gives_date_and_publisher():
     metadata, problems = lift_metadata("a.txt", blocks, {})
     assert (metadata.date, metadata.publisher, metadata.byline_line) == (D(2020, 5, 1), "A", 5)
     assert [p.code for p in problems] == ["date"]
+
+
+def test_impossible_dates_in_bylines_are_reported_not_swallowed():
+    for line, written in (("Publicerat av Nordvik 31 juni 2019", "31 juni 2019"),
+                          ("2019-02-30", "2019-02-30"),
+                          ("Published by ICLD on 30 February 2020", "30 February 2020")):
+        byline = read_byline(line)
+        assert byline is not None and byline.date is None and byline.impossible == written
+    blocks = parse_text("Rubrik\n\nText här.\n\nPublicerat av Nordvik 31 juni 2019\n")
+    assert blocks[-1].kind == "byline"
+    metadata, problems = lift_metadata("articles/x.txt", blocks, {})
+    assert metadata.date is None and metadata.publisher == "Nordvik"
+    assert [p.format().split(":")[0:3] for p in problems] == [
+        ["articles/x.txt", "5", " warning[date]"]]
