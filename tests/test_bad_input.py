@@ -245,3 +245,21 @@ def test_no_command_changes_articles_or_templates(tmp_path, monkeypatch):
         CliRunner().invoke(main, command)
     assert {name: tree_digest(tmp_path / name) for name in before} == before
     assert (tmp_path / "output" / "mine.txt").read_text(encoding="utf-8") == "keep"
+
+
+def test_control_characters_found_by_hypothesis_are_removed_with_a_warning(tmp_path):
+    """Regression: hypothesis found that a backspace (U+0008) or a C1 control from old
+    exports (also in the langid corpus) made pages invalid HTML and feeds invalid XML."""
+    import xml.etree.ElementTree as ElementTree
+
+    import html5lib
+    source = ("Rubrik\x08 här\n\nEtt stycke med ett\x85 kontrolltecken på svenska.\n\n"
+              "Publicerad: 2025-01-02\n")
+    write_site(tmp_path, {"styr.txt": source})
+    code, report, _ = build(tmp_path)
+    assert code == 0
+    assert problems(report) == [("articles/styr.txt", 1, "warning", "characters")]
+    assert "removed 2 invisible control characters" in report["diagnostics"][0]["message"]
+    page = tmp_path / "output" / "sv" / "rubrik-har" / "index.html"
+    html5lib.HTMLParser(strict=True).parse(page.read_bytes())
+    ElementTree.fromstring((tmp_path / "output" / "sv" / "atom.xml").read_bytes())
