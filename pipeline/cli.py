@@ -310,3 +310,144 @@ def newsletter(since, keys, lang, subject, issue_date, output, config_path) -> N
                     f"{GMAIL_CLIP_BYTES // 1024} KB. Choose fewer articles.", fg="yellow",
                     err=True)
     sys.exit(1 if any(d.severity == "error" for d in collection.diagnostics) else 0)
+
+
+@main.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1 (0 picks a free one).")
+@click.option("--articles", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder of source articles (default: paths.articles).")
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to build into (default: paths.output).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help=f"Config file (default: ./{CONFIG_NAME}).")
+def serve(port: int, articles: Path | None, output: Path | None,
+          config_path: Path | None) -> None:
+    """Preview the site: build, serve it on this computer, rebuild on every change.
+
+    Open the address it prints in a browser. Every time you save an article, a template
+    or bilingual.toml the site is rebuilt and the page reloads; problems show at the
+    bottom of the page and here. Ctrl-C stops it.
+
+    \b
+    Example:
+      bilingual serve
+      bilingual serve --port 8080
+    """
+    from .serve import serve as run_server
+
+    path = config_path or find_config()
+    try:
+        run_server(path, {"articles": articles, "output": output}, port,
+                   lambda line: click.echo(line, err=True))
+    except ConfigError as problem:
+        _print_diagnostics([problem.diagnostic])
+        sys.exit(1)
+    except OSError as problem:
+        click.secho(f"error: cannot serve on port {port}: {problem.strerror}", fg="red",
+                    err=True)
+        click.echo("  hint: another program uses it; try --port 8080", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("title")
+@click.option("--lang", type=click.Choice(["sv", "en"]), default=None,
+              help="Language of the article (default: default_language).")
+@click.option("--pair", is_flag=True, help="Write both slug.sv.md and slug.en.md.")
+@click.option("--format", "kind", type=click.Choice(["md", "txt"]), default="md",
+              show_default=True, help="Markdown with front matter, or plain text.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help=f"Config file (default: ./{CONFIG_NAME}).")
+def new(title: str, lang: str | None, pair: bool, kind: str, config_path: Path | None) -> None:
+    """Start a new article with its front matter filled in.
+
+    The file name comes from the title (å→a, ä→a, ö→o); the date is today's.
+    An existing file is never overwritten.
+
+    \b
+    Examples:
+      bilingual new "Öppet hus i stadshuset"
+      bilingual new "Open day" --lang en
+      bilingual new "Öppet hus" --pair
+    """
+    from .scaffold import ScaffoldError, new_article
+
+    config = _load(config_path)
+    try:
+        created = new_article(config.articles, title, lang=lang or config.default_language,
+                              pair=pair, kind=kind, languages=config.languages,
+                              today=_issue_date(None))
+    except ScaffoldError as problem:
+        click.secho(f"error: {problem}", fg="red", err=True)
+        sys.exit(1)
+    for path in created:
+        click.echo(f"Created {display_path(path, Path.cwd())}")
+
+
+@main.command()
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path),
+                default=Path("."))
+@click.option("--force", is_flag=True,
+              help="Use a folder that is not empty (existing files are never changed).")
+def init(folder: Path, force: bool) -> None:
+    """Create a new site: bilingual.toml, example articles, .gitignore and a CI workflow.
+
+    \b
+    Example:
+      bilingual init min-webbplats
+      cd min-webbplats && bilingual serve
+    """
+    from .scaffold import ScaffoldError, init_site
+
+    try:
+        created = init_site(folder, force=force)
+    except ScaffoldError as problem:
+        click.secho(f"error: {problem}", fg="red", err=True)
+        sys.exit(1)
+    for path in created:
+        click.echo(f"Created {display_path(path, Path.cwd())}")
+    click.echo(f"Next: edit {display_path(folder / CONFIG_NAME, Path.cwd())}, then run "
+               "`bilingual serve` in that folder.")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (for CI) instead of a table.")
+@click.option("--fail-on", "fail_on", default="",
+              help="Exit 1 if any translation is in these states: missing,stale,summary.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help=f"Config file (default: ./{CONFIG_NAME}).")
+def status(as_json: bool, fail_on: str, config_path: Path | None) -> None:
+    """Show which articles lack a translation, only summarise, or fell behind.
+
+    A translation is stale when the other language's source changed after it (by git
+    history when the site is in git, else by when bilingual first saw each version).
+
+    \b
+    Examples:
+      bilingual status
+      bilingual status --json --fail-on missing,stale
+    """
+    from .status import status_table, translation_status
+
+    states = {state.strip() for state in fail_on.split(",") if state.strip()}
+    unknown = states - {"missing", "stale", "summary"}
+    if unknown:
+        raise click.UsageError(f"--fail-on takes missing, stale, summary; not "
+                               f"{', '.join(sorted(unknown))}")
+    config = _load(config_path)
+    collection = collect(config, jobs=1)
+    _print_diagnostics([d for d in collection.diagnostics if d.severity == "error"])
+    rows = translation_status(config, collection.sets, collection.diagnostics,
+                              collection.digests)
+    if as_json:
+        click.echo(json.dumps([{
+            "key": r.key, "title": r.title, "languages": list(r.languages),
+            "missing": list(r.missing), "summary": list(r.summaries), "stale": list(r.stale),
+            "unsure_blocks": r.unsure_blocks, "sources": list(r.sources)} for r in rows],
+            ensure_ascii=False, indent=2))
+    else:
+        click.echo(status_table(rows, config.languages))
+    failing = {"missing": any(r.missing for r in rows), "stale": any(r.stale for r in rows),
+               "summary": any(r.summaries for r in rows)}
+    sys.exit(1 if any(failing[state] for state in states) else 0)

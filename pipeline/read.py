@@ -268,6 +268,8 @@ def _check_front_matter(shown: str, raw: dict, lines: dict[str, int],
 
     for key in sorted(raw, key=str):
         value = raw[key]
+        if value is None and key in FRONT_MATTER_KEYS:
+            continue  # "summary:" left empty means "not given"
         if key not in FRONT_MATTER_KEYS:
             bad(key, f"unknown front-matter key '{key}'")
         elif key == "slug" and any(

@@ -1,0 +1,91 @@
+"""New sites and new articles: `bilingual init` and `bilingual new`.
+
+Nothing here ever overwrites a file: a name that exists is an error, said before
+anything is written.
+"""
+
+from __future__ import annotations
+
+import datetime
+import shutil
+from pathlib import Path
+
+from .assemble import make_slug
+from .config import CONFIG_NAME
+
+SKELETON = Path(__file__).parent / "skeleton"
+
+#: Placeholder text for a new article, in its language.
+PLACEHOLDER = {
+    "sv": "Skriv inledningen här: en eller två meningar om det viktigaste.",
+    "en": "Write the lead here: one or two sentences about what matters most.",
+}
+_PUBLISHED = {"sv": "Publicerad", "en": "Published"}
+
+
+class ScaffoldError(Exception):
+    """Nothing was written; the message says why and what to do."""
+
+
+def init_site(folder: Path, force: bool = False) -> list[Path]:
+    """Create a new site in ``folder``; refuse a non-empty folder unless ``force``.
+
+    Even with ``force`` no existing file is replaced: those are skipped and not returned.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    if any(folder.iterdir()) and not force:
+        raise ScaffoldError(f"{folder} is not empty; choose an empty folder, or add --force "
+                            "to add the missing files without changing any existing one")
+    plan = {
+        CONFIG_NAME: SKELETON / "bilingual.toml",
+        ".gitignore": SKELETON / "gitignore",
+        ".github/workflows/build.yml": SKELETON / "build.yml",
+    }
+    for source in sorted((SKELETON / "articles").iterdir()):
+        plan[f"articles/{source.name}"] = source
+    created = []
+    for name, source in plan.items():
+        target = folder / name
+        if target.exists():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        created.append(target)
+    (folder / "templates").mkdir(exist_ok=True)
+    return created
+
+
+def new_article(articles: Path, title: str, *, lang: str, pair: bool, kind: str,
+                languages: tuple[str, ...], today: datetime.date) -> list[Path]:
+    """Create a source for a new article; return the files written."""
+    slug = make_slug(title)
+    if kind == "txt":
+        if pair:
+            raise ScaffoldError("--pair makes two Markdown files; leave out --format txt")
+        files = {articles / f"{slug}.txt": (
+            f"{title}\n\n{PLACEHOLDER[lang]}\n\n"
+            f"{_PUBLISHED[lang]}: {today.isoformat()}\n")}
+    elif pair:
+        files = {articles / f"{slug}.{code}.md": _markdown(title, code, today, declare=False)
+                 for code in languages}
+    else:
+        files = {articles / f"{slug}.md": _markdown(title, lang, today, declare=True)}
+    existing = [path for path in files if path.exists()]
+    if existing:
+        raise ScaffoldError(f"{existing[0]} already exists; nothing was written. Choose "
+                            "another title, or edit that file")
+    articles.mkdir(parents=True, exist_ok=True)
+    for path, text in files.items():
+        with path.open("x", encoding="utf-8") as stream:  # "x": never overwrite
+            stream.write(text)
+    return list(files)
+
+
+def _markdown(title: str, lang: str, today: datetime.date, declare: bool) -> str:
+    """A Markdown source with its front matter filled in."""
+    quoted = title.replace('"', '\\"')
+    lines = ["---", f'title: "{quoted}"', f"date: {today.isoformat()}"]
+    if declare:
+        lines.append(f"lang: {lang}")
+    lines += ["summary: ", "tags: []", "---", "", PLACEHOLDER[lang], ""]
+    return "\n".join(lines)

@@ -1,0 +1,166 @@
+"""`bilingual serve`: build, serve the site on 127.0.0.1, rebuild on every change, and
+reload the open page.
+
+The pages on disk stay exactly what `bilingual build` writes: the reload script and the
+error banner are added only to the HTML this server sends.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from .config import ConfigError, load_config
+from .model import Config
+
+STATUS_PATH = "/__bilingual__/status"
+#: Polls the status endpoint; reloads when the build version changes; shows problems.
+LIVE_SCRIPT = """<script>/* added by bilingual serve, not part of the site */
+(function () {
+  var seen = null;
+  function show(state) {
+    var box = document.getElementById("bilingual-problems");
+    if (!state.problems.length) { if (box) { box.remove(); } return; }
+    if (!box) {
+      box = document.createElement("pre");
+      box.id = "bilingual-problems";
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;left:0;right:0;bottom:0;max-height:40%;" +
+        "overflow:auto;margin:0;padding:1em;background:#5c0b0b;color:#fff;" +
+        "font:14px/1.4 monospace;white-space:pre-wrap;z-index:2147483647";
+      document.body.appendChild(box);
+    }
+    box.textContent = state.problems.join("\\n");
+  }
+  function poll() {
+    fetch("STATUS_PATH", {cache: "no-store"}).then(function (r) { return r.json(); })
+      .then(function (state) {
+        if (seen !== null && state.version !== seen) { location.reload(); return; }
+        seen = state.version;
+        show(state);
+      })
+      .catch(function () {})
+      .then(function () { setTimeout(poll, 700); });
+  }
+  poll();
+})();
+</script>""".replace("STATUS_PATH", STATUS_PATH)
+
+
+class Preview:
+    """The state shared by the builder and the web server."""
+
+    def __init__(self, config_path: Path | None, overrides: dict, echo: Callable[[str], None]):
+        self.config_path = config_path
+        self.overrides = overrides
+        self.echo = echo
+        self.version = 0
+        self.problems: list[str] = []
+        self.lock = threading.Lock()
+        self.config: Config = load_config(config_path, **overrides)
+
+    def rebuild(self) -> None:
+        """Build again (incrementally); note what changed and what went wrong."""
+        from .build import run
+
+        started = time.perf_counter()
+        try:
+            self.config = load_config(self.config_path, **self.overrides)
+        except ConfigError as problem:
+            self._publish([problem.diagnostic.format()], changed=True)
+            self.echo(problem.diagnostic.format())
+            return
+        report = run(self.config, jobs=1)
+        problems = [d.format() for d in report.diagnostics]
+        changed = bool(report.written or report.removed)
+        self._publish(problems, changed or problems != self.problems)
+        for line in problems:
+            self.echo(line)
+        self.echo(f"Rebuilt in {time.perf_counter() - started:.2f} s: "
+                  f"{len(report.written)} written, {len(report.removed)} removed, "
+                  f"{sum(d.severity == 'error' for d in report.diagnostics)} errors.")
+
+    def _publish(self, problems: list[str], changed: bool) -> None:
+        with self.lock:
+            self.problems = problems
+            if changed:
+                self.version += 1
+
+    def state(self) -> bytes:
+        with self.lock:
+            return json.dumps({"version": self.version, "problems": self.problems}).encode()
+
+
+class PreviewHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the output folder; adds the live-reload script to HTML."""
+
+    preview: Preview
+
+    def log_message(self, *args) -> None:  # the terminal is for build messages
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802 - the http.server API
+        if self.path.split("?")[0] == STATUS_PATH:
+            body = self.preview.state()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if path.suffix == ".html" and path.is_file():
+            html = path.read_text(encoding="utf-8")
+            if "</body>" in html:
+                html = html.replace("</body>", LIVE_SCRIPT + "\n</body>", 1)
+            body = html.encode("utf-8")
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        super().do_GET()
+
+
+def serve(config_path: Path | None, overrides: dict, port: int,
+          echo: Callable[[str], None], stop: threading.Event | None = None) -> None:
+    """Build, serve on 127.0.0.1:``port`` and rebuild on changes until ``stop`` is set
+    (or Ctrl-C)."""
+    import logging
+
+    import watchfiles
+
+    logging.getLogger("watchfiles").setLevel(logging.ERROR)  # we say "Stopped." ourselves
+    preview = Preview(config_path, overrides, echo)
+    preview.rebuild()
+    handler = type("Handler", (PreviewHandler,), {"preview": preview})
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", port),
+        functools.partial(handler, directory=str(preview.config.output)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    config = preview.config
+    echo(f"Serving {config.output} at http://127.0.0.1:{server.server_address[1]}/ "
+         "(only this computer can see it). Press Ctrl-C to stop.")
+    watched = [p for p in (config.articles, config.templates) if p.is_dir()]
+    if config.source is not None:
+        watched.append(config.source)
+    stop = stop or threading.Event()
+    try:
+        for _ in watchfiles.watch(*watched, stop_event=stop, debounce=300,
+                                  raise_interrupt=False):
+            preview.rebuild()
+    finally:
+        server.shutdown()
+        server.server_close()
+        echo("Stopped.")

@@ -1,0 +1,142 @@
+"""Translation status: which articles lack a language, only summarise, or fell behind.
+
+"Stale" is decided by content: a variant is stale when its counterpart's source changed
+after its own last change. The time of a change comes from git (the last commit that
+touched the file; uncommitted edits count as now) when the site is in a git repository,
+else from ``.cache/history.json``, where every status run and build notes when each
+source's bytes were first seen.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+from dataclasses import dataclass
+
+from .model import ArticleSet, Config
+from .write import write_atomic
+
+
+@dataclass(frozen=True, slots=True)
+class StatusRow:
+    """One article and the state of its translations."""
+
+    key: str  #: translation key
+    title: str  #: title in the first language it has
+    languages: tuple[str, ...]  #: languages it has
+    missing: tuple[str, ...]  #: site languages it lacks
+    summaries: tuple[str, ...]  #: languages whose variant only summarises
+    stale: tuple[str, ...]  #: languages whose variant changed before its counterpart did
+    unsure_blocks: int  #: blocks whose language was decided on thin evidence
+    sources: tuple[str, ...]  #: display paths of its sources
+
+
+def change_times(config: Config, digests: dict[str, str]) -> dict[str, float]:
+    """When each source's content last changed (seconds since the epoch)."""
+    times = _git_times(config, list(digests))
+    if times is not None:
+        return times
+    return _history_times(config, digests)
+
+
+def _git_times(config: Config, sources: list[str]) -> dict[str, float] | None:
+    """Last commit time per file, or now for uncommitted changes; None outside git."""
+    def git(*arguments: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", *arguments], cwd=config.root, capture_output=True,
+                              text=True, check=False)
+
+    try:
+        if git("rev-parse", "--is-inside-work-tree").stdout.strip() != "true":
+            return None
+    except OSError:
+        return None
+    changed = set(git("status", "--porcelain", "--no-renames", "-uall", "--",
+                      *sources).stdout.splitlines())
+    dirty = {line[3:].strip('"') for line in changed}
+    prefix = git("rev-parse", "--show-prefix").stdout.strip()
+    now = time.time()
+    times = {}
+    for source in sources:
+        if prefix + source in dirty or source in dirty:
+            times[source] = now
+            continue
+        stamp = git("log", "-1", "--format=%ct", "--", source).stdout.strip()
+        times[source] = float(stamp) if stamp else now
+    return times
+
+
+def _history_times(config: Config, digests: dict[str, str]) -> dict[str, float]:
+    """First time each current digest was seen, kept in .cache/history.json."""
+    path = config.cache / "history.json"
+    try:
+        history = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        history = {}
+    now = time.time()
+    changed = False
+    for source, digest in digests.items():
+        entry = history.get(source)
+        if entry is None or entry.get("digest") != digest:
+            history[source] = {"digest": digest, "seen": now}
+            changed = True
+    if changed:
+        write_atomic(path, json.dumps(history, sort_keys=True, indent=1).encode("utf-8"))
+    return {source: history[source]["seen"] for source in digests}
+
+
+def translation_status(config: Config, sets: list[ArticleSet], diagnostics,
+                       digests: dict[str, str]) -> list[StatusRow]:
+    """One row per article, in key order."""
+    times = change_times(config, digests)
+    unsure: dict[str, int] = {}
+    for diagnostic in diagnostics:
+        if diagnostic.code == "low-confidence":
+            unsure[diagnostic.path] = unsure.get(diagnostic.path, 0) + 1
+    rows = []
+    for article_set in sets:
+        variants = article_set.variants
+        sources = {lang: a.source for lang, a in variants.items()}
+        stale = []
+        if len(set(sources.values())) > 1:  # one mixed file cannot fall behind itself
+            newest = max(times.get(source, 0.0) for source in sources.values())
+            stale = [lang for lang, source in sources.items()
+                     if times.get(source, 0.0) < newest]
+        first = next(iter(variants.values()))
+        rows.append(StatusRow(
+            key=article_set.key, title=first.title, languages=tuple(variants),
+            missing=article_set.missing(config.languages),
+            summaries=tuple(lang for lang in variants if lang in article_set.summaries),
+            stale=tuple(stale),
+            unsure_blocks=sum(unsure.get(s, 0) for s in set(sources.values())),
+            sources=tuple(sorted(set(sources.values())))))
+    return rows
+
+
+def status_table(rows: list[StatusRow], languages: tuple[str, ...]) -> str:
+    """The status as a table for a terminal."""
+    header = ["article", *languages, "notes"]
+    lines = []
+    for row in rows:
+        cells = [row.key]
+        for lang in languages:
+            if lang in row.missing:
+                cells.append("missing")
+            elif lang in row.stale:
+                cells.append("stale")
+            elif lang in row.summaries:
+                cells.append("summary")
+            else:
+                cells.append("ok")
+        notes = f"{row.unsure_blocks} unsure block(s)" if row.unsure_blocks else ""
+        lines.append(cells + [notes])
+    widths = [max(len(str(r[i])) for r in [header, *lines]) for i in range(len(header))]
+    text = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
+    text += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+             for r in lines]
+    missing = sum(len(r.missing) for r in rows)
+    stale = sum(len(r.stale) for r in rows)
+    summaries = sum(len(r.summaries) for r in rows)
+    text.append(f"\n{len(rows)} articles: {missing} missing, {stale} stale, {summaries} "
+                "summary-only translations.")
+    return "\n".join(text)
