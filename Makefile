@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test lint golden validators screenshots fuzz clean
+.PHONY: build test lint golden validators screenshots fuzz docs clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("bilingual needs Python 3.11 or newer, found " + sys.version.split()[0] if sys.version_info < (3, 11) else 0)'
@@ -37,6 +37,10 @@ screenshots: $(STAMP)
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=thorough $(BIN)/python -m pytest tests/test_properties.py \
 		--hypothesis-show-statistics
+
+## docs: regenerate docs/config.md from the config schema
+docs: $(STAMP)
+	$(BIN)/python -m pipeline.config > docs/config.md
 
 ## golden: regenerate tests/golden/ after an intended change to the output
 golden: $(STAMP)

@@ -75,7 +75,16 @@ class _Commands(click.Group):
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="bilingual")
 def main() -> None:
-    """Turn Swedish/English articles into paired, language-tagged web pages."""
+    """Turn Swedish/English articles into paired, language-tagged web pages.
+
+    \b
+    Examples:
+      bilingual init min-webbplats     start a new site
+      bilingual new "Öppet hus"        start a new article
+      bilingual serve                  preview at http://127.0.0.1:8000/
+      bilingual status                 which translations are missing or stale
+      bilingual build                  write the site to output/
+    """
 
 
 class Progress:

@@ -6,8 +6,10 @@ a typo in a config file must never be silently ignored.
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,21 +22,82 @@ CONFIG_NAME = "bilingual.toml"
 #: Languages the detector and the byline reader know.
 KNOWN_LANGUAGES = ("sv", "en")
 
-_DEFAULTS: dict[str, Any] = {
-    "base_url": "http://localhost:8000/",
-    "languages": ["sv", "en"],
-    "default_language": "sv",
-    "detector": "langdetect",
-    "feed_items": 20,
-    "allow_html": False,
-}
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One key of bilingual.toml: the single source for checking and for the docs."""
+
+    key: str  #: dotted name, e.g. "paths.output"
+    kind: str  #: what the value must be, in words
+    default: Any  #: the value when the key is left out
+    meaning: str  #: what it does, for docs/config.md
+
+
+#: Every key bilingual.toml may hold. docs/config.md is generated from this table
+#: (`make docs`) and a test keeps the two equal.
+SCHEMA: tuple[Setting, ...] = (
+    Setting("base_url", "absolute http(s) URL", "http://localhost:8000/",
+            "Where the site is published. Canonical links, hreflang, feeds and the sitemap "
+            "use it; a path (https://example.org/news/) prefixes every link."),
+    Setting("languages", "list of language codes (sv, en)", ["sv", "en"],
+            "The site's languages, in display order. At least two."),
+    Setting("default_language", "one of `languages`", "sv",
+            "Language of the start page and of x-default."),
+    Setting("detector", '"langdetect" or "lingua"', "langdetect",
+            "Language detector. lingua needs `pip install 'bilingual[lingua]'`."),
+    Setting("feed_items", "whole number, at least 1", 20,
+            "How many of the newest articles each feed carries."),
+    Setting("allow_html", "true or false", False,
+            "Keep raw HTML in Markdown (cleaned by nh3) instead of showing it as text."),
+    Setting("title.<lang>", "text", "Nyheter / News", "The site's name in each language."),
+    Setting("description.<lang>", "text", "", "One line about the site in each language."),
+    Setting("paths.articles", "folder", "articles", "Where the articles are read from."),
+    Setting("paths.output", "folder", "output",
+            "Where the site is written. May not hold the articles, templates or site folder."),
+    Setting("paths.templates", "folder", "templates",
+            "The site's own templates; each one replaces the theme's file of the same name."),
+    Setting("paths.cache", "folder", ".cache",
+            "Detection results and the build manifest; delete it to force a full build."),
+    Setting("newsletter.from", "text with an e-mail address",
+            "<site title> <newsletter@<host>>", "From: of the newsletter drafts."),
+    Setting("newsletter.reply_to", "text with an e-mail address", "",
+            "Reply-To: of the newsletter drafts (none when empty)."),
+    Setting("newsletter.utm_source", "text", "", "Added to every newsletter link when set."),
+    Setting("newsletter.utm_medium", "text", "", "Added to every newsletter link when set."),
+    Setting("newsletter.utm_campaign", "text", "", "Added to every newsletter link when set."),
+)
+
+
+def _keys(table: str | None) -> tuple[str, ...]:
+    """The keys of one table of SCHEMA (None: the top level, tables included)."""
+    if table is None:
+        return tuple(dict.fromkeys(s.key.split(".")[0] for s in SCHEMA))
+    return tuple(s.key.split(".", 1)[1] for s in SCHEMA if s.key.startswith(table + ".")
+                 and not s.key.endswith("<lang>"))
+
+
+_DEFAULTS: dict[str, Any] = {s.key: s.default for s in SCHEMA if "." not in s.key}
 _DEFAULT_TITLES = {"sv": "Nyheter", "en": "News"}
-_TOP_KEYS = {"base_url", "languages", "default_language", "detector", "feed_items", "title",
-             "description", "paths", "newsletter", "allow_html"}
-_NEWSLETTER_KEYS = ("from", "reply_to", "utm_source", "utm_medium", "utm_campaign")
-_PATH_KEYS = {"articles", "output", "templates", "cache"}
-_PATH_DEFAULTS = {"articles": "articles", "output": "output", "templates": "templates",
-                  "cache": ".cache"}
+_TOP_KEYS = set(_keys(None))
+_NEWSLETTER_KEYS = _keys("newsletter")
+_PATH_KEYS = set(_keys("paths"))
+_PATH_DEFAULTS = {s.key.split(".")[1]: s.default for s in SCHEMA if s.key.startswith("paths.")}
+
+
+def config_reference() -> str:
+    """docs/config.md, generated from SCHEMA."""
+    lines = ["# `bilingual.toml` reference", "",
+             "Generated from `pipeline/config.py` (`make docs`); do not edit by hand. "
+             "Every key is optional. Unknown keys and wrong types are errors naming the "
+             "file, the line and the key.", "",
+             "| key | value | default | what it does |", "|---|---|---|---|"]
+    for setting in SCHEMA:
+        default = setting.default
+        shown = ("" if default == "" else
+                 f"`{str(default).lower()}`" if isinstance(default, bool) else
+                 f"`{json.dumps(default)}`" if isinstance(default, int | list) else
+                 f'`"{default}"`')
+        lines.append(f"| `{setting.key}` | {setting.kind} | {shown} | {setting.meaning} |")
+    return "\n".join(lines) + "\n"
 
 
 class ConfigError(ContentError):
@@ -238,3 +301,7 @@ def find_config(start: Path | None = None) -> Path | None:
     """Return ``bilingual.toml`` in ``start`` (default: the current folder), if any."""
     candidate = (start or Path.cwd()) / CONFIG_NAME
     return candidate if candidate.is_file() else None
+
+
+if __name__ == "__main__":  # python -m pipeline.config > docs/config.md
+    print(config_reference(), end="")

@@ -67,3 +67,14 @@ def test_defaults_without_a_config_file(tmp_path, monkeypatch):
     config = load_config(None)
     assert config.languages == ("sv", "en") and config.source is None
     assert config.articles == (tmp_path / "articles").resolve()
+
+
+def test_the_config_reference_is_generated_from_the_schema():
+    """docs/config.md cannot drift from the code: `make docs` regenerates it."""
+    from pipeline.config import SCHEMA, config_reference
+
+    from .conftest import ROOT
+    assert (ROOT / "docs" / "config.md").read_text(encoding="utf-8") == config_reference()
+    keys = {s.key.split(".")[0] for s in SCHEMA}
+    assert keys == {"base_url", "languages", "default_language", "detector", "feed_items",
+                    "allow_html", "title", "description", "paths", "newsletter"}

@@ -215,3 +215,10 @@ def test_status_without_git_uses_the_history_in_the_cache(site):
     assert second[0]["stale"] == ["sv"]
     assert CliRunner().invoke(main, ["status", "--fail-on", "stale"]).exit_code == 1
     assert CliRunner().invoke(main, ["status", "--fail-on", "missing"]).exit_code == 0
+
+
+def test_every_command_explains_itself_with_an_example():
+    assert "Examples:" in CliRunner().invoke(main, ["--help"]).stdout
+    for command in ("build", "split", "newsletter", "serve", "new", "init", "status"):
+        text = CliRunner().invoke(main, [command, "--help"]).stdout
+        assert "Example" in text and f"bilingual {command}" in text, command

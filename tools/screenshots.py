@@ -5,7 +5,8 @@
 Builds articles/ and a newsletter of every bundled article into a temporary folder
 (output/ is left alone), serves it on 127.0.0.1 and photographs it in Debian's headless
 Chromium (/usr/bin/chromium) through Playwright. Writes docs/screenshot-sv.png,
-docs/screenshot-en.png, docs/newsletter-600.png and docs/newsletter-375.png.
+docs/screenshot-en.png, docs/newsletter-600.png, docs/newsletter-375.png, and for the
+user guide docs/preview.png (`bilingual serve` showing a problem) and docs/status.png.
 """
 
 from __future__ import annotations
@@ -70,6 +71,8 @@ def main() -> int:
                     target = ROOT / "docs" / f"screenshot-{lang}.png"
                     page.screenshot(path=str(target), full_page=False)
                     print(f"wrote {target.relative_to(ROOT)} ({base + path})")
+                shoot_preview(browser)
+                shoot_status(browser, base)
                 for width in (600, 375):
                     mail = browser.new_page(viewport={"width": width, "height": 800})
                     mail.goto(base + "newsletter/both.html")
@@ -81,6 +84,65 @@ def main() -> int:
         finally:
             server.shutdown()
     return 0
+
+
+def shoot_preview(browser) -> None:
+    """The preview server with an article that has a mistake: the banner shows it."""
+    import shutil
+    import socket
+    import threading
+    import time
+
+    from pipeline.serve import serve
+
+    with tempfile.TemporaryDirectory() as folder:
+        site = Path(folder)
+        shutil.copytree(ROOT / "articles", site / "articles")
+        shutil.copy(ROOT / "bilingual.toml", site / "bilingual.toml")
+        (site / "articles" / "utkast.md").write_text(
+            "---\ntitle: Utkast: inbjudan\nlang: sv\n---\n\nText.\n", encoding="utf-8")
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        stop = threading.Event()
+        thread = threading.Thread(target=serve, daemon=True, args=(
+            site / "bilingual.toml", {}, port, lambda line: None, stop))
+        thread.start()
+        page = browser.new_page(viewport={"width": 1100, "height": 760})
+        for _ in range(100):
+            try:
+                page.goto(f"http://127.0.0.1:{port}/sv/klimatveckan-samlade-unga-fran-tre-lander/")
+                break
+            except Exception:  # noqa: BLE001 - the server is still starting
+                time.sleep(0.1)
+        page.wait_for_selector("#bilingual-problems", timeout=10_000)
+        target = ROOT / "docs" / "preview.png"
+        page.screenshot(path=str(target))
+        print(f"wrote {target.relative_to(ROOT)} (bilingual serve with a problem)")
+        page.close()
+        stop.set()
+        thread.join(timeout=10)
+
+
+def shoot_status(browser, base: str) -> None:
+    """`bilingual status` on the bundled site, as a terminal would show it."""
+    from html import escape
+
+    from pipeline.status import status_table, translation_status
+
+    config = load_config(ROOT / "bilingual.toml")
+    collection = collect(config)
+    rows = translation_status(config, collection.sets, collection.diagnostics,
+                              collection.digests)
+    text = "$ bilingual status\n" + status_table(rows, config.languages)
+    page = browser.new_page(viewport={"width": 760, "height": 260})
+    page.set_content('<body style="margin:0;background:#1d232a;color:#e6e8ea">'
+                     '<pre style="font:15px/1.5 DejaVu Sans Mono,monospace;padding:16px;'
+                     f'margin:0">{escape(text)}</pre></body>')
+    target = ROOT / "docs" / "status.png"
+    page.screenshot(path=str(target), full_page=True)
+    print(f"wrote {target.relative_to(ROOT)} (bilingual status)")
+    page.close()
 
 
 if __name__ == "__main__":
