@@ -29,6 +29,7 @@ from .meta import lift_metadata
 from .model import Article, Block, BuildReport, Config, Metadata, OutputFile, SourceDocument
 from .parse import parse_blocks
 from .read import discover_sources, read_source, unsafe_links
+from .status import record_history
 
 
 @dataclass(frozen=True, slots=True)
@@ -385,6 +386,7 @@ def run(config: Config, *, check: bool = False, jobs: int = 1, progress=None) ->
         new_manifest.record(config.output, path, keys[path])
     collection.tagger.cache.save()
     collection.sources.save(set(digests))
+    record_history(config, digests)  # lets `bilingual status` tell stale translations
     new_manifest.save(manifest_path)
     lap("save")
     return BuildReport(

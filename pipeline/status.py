@@ -37,7 +37,7 @@ def change_times(config: Config, digests: dict[str, str]) -> dict[str, float]:
     times = _git_times(config, list(digests))
     if times is not None:
         return times
-    return _history_times(config, digests)
+    return record_history(config, digests)
 
 
 def _git_times(config: Config, sources: list[str]) -> dict[str, float] | None:
@@ -66,8 +66,9 @@ def _git_times(config: Config, sources: list[str]) -> dict[str, float] | None:
     return times
 
 
-def _history_times(config: Config, digests: dict[str, str]) -> dict[str, float]:
-    """First time each current digest was seen, kept in .cache/history.json."""
+def record_history(config: Config, digests: dict[str, str]) -> dict[str, float]:
+    """Note when each source's current bytes were first seen (.cache/history.json);
+    return that time per source. Builds call it too, so status knows more."""
     path = config.cache / "history.json"
     try:
         history = json.loads(path.read_text(encoding="utf-8"))
