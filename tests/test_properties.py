@@ -28,8 +28,10 @@ from pipeline.render import make_environment
 
 from .conftest import ROOT, SHARED
 
-settings.register_profile("ci", max_examples=150, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
+# CI must be reproducible: the same 150 examples every run (derandomize); `make fuzz`
+# explores new ones every time.
+settings.register_profile("ci", max_examples=150, deadline=None, derandomize=True,
+                          database=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("thorough", max_examples=10_000, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
