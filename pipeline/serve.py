@@ -156,6 +156,11 @@ def serve(config_path: Path | None, overrides: dict, port: int,
     if config.source is not None:
         watched.append(config.source)
     stop = stop or threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        import signal
+
+        # A service manager (or a CI job) stops us with SIGTERM: shut down as for Ctrl-C.
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
         for _ in watchfiles.watch(*watched, stop_event=stop, debounce=300,
                                   raise_interrupt=False):

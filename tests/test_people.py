@@ -50,9 +50,12 @@ def test_serve_answers_on_localhost_and_rebuilds_after_a_change(tmp_path):
     shutil.copytree(ROOT / "articles", tmp_path / "articles")
     shutil.copy(ROOT / "bilingual.toml", tmp_path / "bilingual.toml")
     port = free_port()
+    # CI may start us with SIGINT ignored (a non-interactive shell's background job);
+    # give the server the default handling a terminal's Ctrl-C would meet.
     server = subprocess.Popen([sys.executable, "-m", "pipeline", "serve", "--port", str(port)],
                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True)
+                              text=True,
+                              preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     base = f"http://127.0.0.1:{port}"
     try:
         page = wait_for(lambda: fetch(f"{base}/sv/"))
@@ -76,7 +79,22 @@ def test_serve_answers_on_localhost_and_rebuilds_after_a_change(tmp_path):
     assert server.returncode == 0
     assert "Stopped." in stderr and "Traceback" not in stderr
     on_disk = (tmp_path / "output" / "sv" / "index.html").read_text("utf-8")
-    assert "__bilingual__" not in on_disk  # the site itself is never changed by serve
+    assert "__bilingual__" not in on_disk
+
+
+def test_serve_stops_cleanly_on_sigterm(tmp_path):
+    write_site(tmp_path, {"a.md": "---\ntitle: Rubrik\nlang: sv\ndate: 2025-01-01\n---\n"
+                                  "Text på svenska.\n"})
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "pipeline", "serve", "--port", str(port)],
+                              cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True)
+    try:
+        wait_for(lambda: fetch(f"http://127.0.0.1:{port}/sv/rubrik/"))
+    finally:
+        server.terminate()
+        _, stderr = server.communicate(timeout=20)
+    assert server.returncode == 0 and "Stopped." in stderr
 
 
 def test_serve_listens_on_localhost_only(tmp_path):
