@@ -57,6 +57,12 @@ class _Commands(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
+        except BrokenPipeError:
+            # The reader went away (`bilingual status | head`): stop quietly, as Unix
+            # tools do, instead of reporting a bug.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(141)
         except KeyboardInterrupt:
             click.secho("Interrupted. Files already written are complete; run the command "
                         "again to finish.", fg="yellow", err=True)
