@@ -301,6 +301,7 @@ def run(config: Config, *, check: bool = False, jobs: int = 1, progress=None) ->
     clock = time.perf_counter()
 
     def lap(stage: str) -> None:
+        """Record the time since the last lap under ``stage``."""
         nonlocal clock
         now = time.perf_counter()
         timings[stage] = round(now - clock, 4)

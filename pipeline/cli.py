@@ -53,6 +53,7 @@ class _Commands(click.Group):
     people using bilingual should never face a Python traceback."""
 
     def invoke(self, ctx: click.Context):
+        """Run the command; map unexpected failures to short messages."""
         try:
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
@@ -104,6 +105,7 @@ class Progress:
         self.stage = ""
 
     def __call__(self, stage: str, done: int, total: int) -> None:
+        """Draw the bar for ``stage`` at ``done`` of ``total``."""
         now = time.perf_counter()
         if not self.enabled or now - self.started < 1.0:
             return

@@ -160,6 +160,7 @@ def load_config(path: Path | None = None, **overrides: Path | None) -> Config:
                                     "check quotes, brackets and '=' on that line")) from None
 
     def fail(key: str, message: str, hint: str, table: str | None = None) -> None:
+        """Stop with a ConfigError at the line of ``key``."""
         raise ConfigError(error(shown, _line_of(text, key, table), "config", message, hint))
 
     for key in sorted(data):

@@ -45,12 +45,14 @@ def fingerprint(*parts: str) -> str:
 
 
 def _block_to_list(block: Block) -> list:
+    """A Block as a compact JSON list."""
     return [block.kind, block.text, block.html, block.start_line, block.end_line, block.level,
             block.lang, block.confidence, block.how,
             [[s.start, s.end, s.lang, s.confidence, s.how] for s in block.spans]]
 
 
 def _block_from_list(data: list) -> Block:
+    """The inverse of ``_block_to_list``."""
     *head, spans = data
     return Block(*head, spans=tuple(Span(*span) for span in spans))
 
@@ -70,6 +72,7 @@ class LazyBlocks(Sequence):
         self._blocks: tuple[Block, ...] | None = None
 
     def _decoded(self) -> tuple[Block, ...]:
+        """The blocks, decoded on first use."""
         if self._blocks is None:
             self._blocks = tuple(_block_from_list(b) for b in json.loads(self._text))
         return self._blocks
@@ -126,11 +129,13 @@ def article_from_dict(data: dict) -> Article:
 
 
 def diagnostic_to_list(diagnostic: Diagnostic) -> list:
+    """A Diagnostic as a JSON list."""
     return [diagnostic.path, diagnostic.line, diagnostic.severity, diagnostic.code,
             diagnostic.message, diagnostic.hint]
 
 
 def diagnostic_from_list(data: list) -> Diagnostic:
+    """The inverse of ``diagnostic_to_list``."""
     return Diagnostic(*data)
 
 
@@ -144,6 +149,7 @@ class SourceCache:
         self._written: dict[str, dict] = {}  #: entries put in this run, by source path
 
     def _file(self, source: str) -> Path:
+        """The cache file of ``source`` (named by a hash of its path)."""
         return self.folder / f"{sha256(source.encode('utf-8'))[:32]}.json"
 
     def get(self, source: str, digest: str) -> tuple[list[Article], list[Diagnostic]] | None:

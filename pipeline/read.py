@@ -261,6 +261,7 @@ def _check_front_matter(shown: str, raw: dict, lines: dict[str, int],
     meta: dict[str, Any] = {}
 
     def bad(key: str, message: str) -> None:
+        """Record a front-matter problem for ``key`` with the hint for that key."""
         problems.append(error(shown, lines.get(str(key), 2), "front-matter", message,
                               f"'{key}' must be {FRONT_MATTER_KEYS.get(key, '')}"
                               if key in FRONT_MATTER_KEYS else

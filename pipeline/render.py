@@ -116,6 +116,7 @@ def localized_date(date: datetime.date | None, lang: str) -> str:
 def _shift_heading(html: str, shift: int) -> str:
     """Move a heading's level by ``shift`` (kept within h2-h6 for body headings)."""
     def move(match: re.Match[str]) -> str:
+        """The opening or closing tag with its new level."""
         level = min(6, max(2, int(match.group(2)) + shift))
         return f"<{match.group(1)}h{level}"
     return re.sub(r"<(/?)h([1-6])", move, html)

@@ -86,12 +86,14 @@ class Preview:
                   f"{sum(d.severity == 'error' for d in report.diagnostics)} errors.")
 
     def _publish(self, problems: list[str], changed: bool) -> None:
+        """Store the latest problems; bump the version when pages changed."""
         with self.lock:
             self.problems = problems
             if changed:
                 self.version += 1
 
     def state(self) -> bytes:
+        """The JSON the reload script polls."""
         with self.lock:
             return json.dumps({"version": self.version, "problems": self.problems}).encode()
 
@@ -105,6 +107,7 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:  # noqa: N802 - the http.server API
+        """Serve a file, the status JSON, or HTML with the reload script."""
         if self.path.split("?")[0] == STATUS_PATH:
             body = self.preview.state()
             self.send_response(200)

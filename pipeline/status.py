@@ -43,6 +43,7 @@ def change_times(config: Config, digests: dict[str, str]) -> dict[str, float]:
 def _git_times(config: Config, sources: list[str]) -> dict[str, float] | None:
     """Last commit time per file, or now for uncommitted changes; None outside git."""
     def git(*arguments: str) -> subprocess.CompletedProcess:
+        """Run git in the site folder."""
         return subprocess.run(["git", *arguments], cwd=config.root, capture_output=True,
                               text=True, check=False)
 
