@@ -28,7 +28,7 @@ from .manifest import (
 from .meta import lift_metadata
 from .model import Article, Block, BuildReport, Config, Metadata, OutputFile, SourceDocument
 from .parse import parse_blocks
-from .read import discover_sources, read_source, unsafe_links
+from .read import read_source, scan_sources
 from .status import record_history
 
 
@@ -159,7 +159,7 @@ def parse_fingerprint(config: Config) -> str:
 
 
 def collect(config: Config, *, jobs: int = 1, progress=None, digests: dict | None = None,
-            use_cache: bool = True) -> Collection:
+            scan: tuple | None = None, use_cache: bool = True) -> Collection:
     """Read, parse, tag and pair every source; unchanged sources come from the cache.
 
     Nothing is written: the caller saves ``collection.tagger.cache`` and
@@ -172,7 +172,7 @@ def collect(config: Config, *, jobs: int = 1, progress=None, digests: dict | Non
                         "the articles folder does not exist",
                         "create it, or point 'paths.articles' / --articles at your articles")
         return Collection([], [problem], [])
-    paths = discover_sources(config.articles)
+    paths, links = scan if scan is not None else scan_sources(config.articles)
     shown = display_paths(paths, config)
     if digests is None:
         digests = read_digests(paths, shown)
@@ -199,7 +199,7 @@ def collect(config: Config, *, jobs: int = 1, progress=None, digests: dict | Non
             cache.put(result.path, digests[result.path], result.articles, result.diagnostics)
     ordered = [results[shown[path]] for path in paths]
     diagnostics = [d for _, problems in ordered for d in problems]
-    for link, target in unsafe_links(config.articles):
+    for link, target in links:
         diagnostics.append(warning(
             f"{display_path(config.articles, config.root)}/{link}", 1, "symlink",
             f"this is a link to {target}, outside the articles folder or to a folder, "
@@ -256,7 +256,7 @@ def _render_in_worker(index: int) -> OutputFile:
     from .outputs import render_output
 
     return render_output(_RENDER["planned"][index], _RENDER["config"], _RENDER["sets"],
-                         _RENDER["environment"])
+                         _RENDER["environment"], _RENDER["by_key"])
 
 
 def _no_date_warnings(sets) -> list[Diagnostic]:
@@ -312,7 +312,8 @@ def run(config: Config, *, check: bool = False, jobs: int = 1, progress=None) ->
     manifest_path = config.cache / f"manifest-{sha256(str(config.output).encode())[:12]}.json"
     manifest = Manifest.load(manifest_path)
     global_fingerprint = site_fingerprint(config)
-    paths = discover_sources(config.articles) if config.articles.is_dir() else []
+    scan = scan_sources(config.articles) if config.articles.is_dir() else ([], [])
+    paths = scan[0]
     shown = display_paths(paths, config)
     digests = read_digests(paths, shown)
     lap("scan")
@@ -329,7 +330,7 @@ def run(config: Config, *, check: bool = False, jobs: int = 1, progress=None) ->
                                                             if d.severity == "error"})),
                            extra=tuple(extra), timings=timings)
 
-    collection = collect(config, jobs=jobs, progress=progress, digests=digests)
+    collection = collect(config, jobs=jobs, progress=progress, digests=digests, scan=scan)
     lap("read")
     if not config.articles.is_dir():
         return BuildReport(tuple(collection.diagnostics), (), (), 0, (), timings=timings)
@@ -350,7 +351,7 @@ def run(config: Config, *, check: bool = False, jobs: int = 1, progress=None) ->
     from .render import make_environment
 
     _RENDER.update(config=config, sets=sets, planned=planned,
-                   environment=make_environment(config))
+                   environment=make_environment(config), by_key={s.key: s for s in sets})
     try:
         rendered = _map(_render_in_worker, chosen, jobs, progress, "render")
     finally:

@@ -14,6 +14,9 @@ from .detectors import Detection
 from .write import write_atomic
 
 CACHE_FORMAT = 1
+#: The file never holds more detections than this (about 15 MB); those used by the
+#: current build always stay.
+MAX_ENTRIES = 200_000
 
 
 class DetectionCache:
@@ -67,12 +70,17 @@ class DetectionCache:
         self._used.update(entries)
 
     def save(self) -> bool:
-        """Write the entries used in this run plus those already stored (sources read
-        from the source cache use theirs without asking); return True when the file
-        changed."""
+        """Write the entries used in this run, then stored ones up to MAX_ENTRIES (a
+        source read from the source cache never asks for its detections, yet they help
+        when it is next edited); return True when the file changed."""
         if self.path is None:
             return False
-        entries = dict(sorted({**self._stored, **self._used}.items()))
+        kept = dict(self._used)
+        for key in sorted(self._stored):
+            if len(kept) >= MAX_ENTRIES:
+                break
+            kept.setdefault(key, self._stored[key])
+        entries = dict(sorted(kept.items()))
         if entries == self._stored:
             return False
         content = json.dumps({"format": CACHE_FORMAT, "detector": self.version,

@@ -13,6 +13,7 @@ import json
 from urllib.parse import urlsplit
 
 from jinja2 import Environment
+from markupsafe import escape
 
 from .model import Article, ArticleSet, Config, OutputFile
 from .render import FEED_FILES, UI_TEXT, Urls, article_body_html, language_name, sort_key
@@ -45,8 +46,9 @@ def _item(config: Config, urls: Urls, article_set: ArticleSet, article: Article)
                 notice = UI_TEXT[lang]["summary_notice"].format(
                     language=language_name(other, lang))
                 href = urls.absolute(urls.article_path(variant))
-                content = (f'<p><em>{notice} <a href="{href}" hreflang="{other}" '
-                           f'lang="{other}">{variant.title}</a></em></p>\n{content}')
+                content = (f'<p><em>{escape(notice)} <a href="{escape(href)}" '
+                           f'hreflang="{other}" lang="{other}">{escape(variant.title)}</a>'
+                           f'</em></p>\n{content}')
                 break
     authors = [name for name in (article.author, article.publisher) if name]
     return {

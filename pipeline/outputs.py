@@ -71,11 +71,14 @@ def input_key(planned: PlannedOutput, global_fingerprint: str, digests: dict[str
 
 
 def render_output(planned: PlannedOutput, config: Config, sets: list[ArticleSet],
-                  environment: Environment) -> OutputFile:
-    """Render one planned output."""
+                  environment: Environment,
+                  by_key: dict[str, ArticleSet] | None = None) -> OutputFile:
+    """Render one planned output. Pass ``by_key`` (sets by translation key) when
+    rendering many: looking a set up in the list each time is quadratic."""
     urls = Urls(config.base_url)
     if planned.kind == "article":
-        article_set = next(s for s in sets if s.key == planned.key)
+        article_set = (by_key[planned.key] if by_key is not None
+                       else next(s for s in sets if s.key == planned.key))
         return render_article(environment, config, urls, article_set,
                               article_set.variants[planned.lang])
     if planned.kind == "index":

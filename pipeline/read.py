@@ -40,48 +40,49 @@ _FORBIDDEN = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef"
     + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}"
               for plane in range(17)) + "]")
+#: C1 controls (U+0080-U+009F) as the Windows-1252 characters they were meant to be;
+#: the five code points Windows-1252 leaves undefined are not here and are removed.
+_WINDOWS_1252 = {code: bytes([code]).decode("cp1252", errors="ignore")
+                 for code in range(0x80, 0xA0)}
 _FENCE = re.compile(r"^---[ \t]*$")
 _FENCE_END = re.compile(r"^(---|\.\.\.)[ \t]*$")
 
 
-def discover_sources(articles: Path) -> list[Path]:
-    """Every ``.txt``/``.md`` file below ``articles``, sorted by path.
+def scan_sources(articles: Path) -> tuple[list[Path], list[tuple[str, str]]]:
+    """One walk of ``articles``: every ``.txt``/``.md`` file, sorted by path, and the
+    symbolic links that are not followed, as (relative path, target).
 
     Names starting with "." or "_" (and anything inside such folders) are skipped, so
-    drafts and notes can live beside the articles. Symbolic links to folders are not
-    followed, and links to files outside ``articles`` are not read (see
-    ``unsafe_links``).
+    drafts and notes can live beside the articles. Links to folders are not followed,
+    and links to files outside ``articles`` are not read.
     """
-    found = []
+    found, skipped = [], []
     root = articles.resolve()
     for folder, subfolders, files in os.walk(articles):
-        subfolders[:] = [name for name in subfolders if not name.startswith((".", "_"))
-                         and not os.path.islink(os.path.join(folder, name))]
-        for name in files:
-            if name.endswith(SOURCE_SUFFIXES) and not name.startswith((".", "_")):
-                path = os.path.join(folder, name)
-                if os.path.islink(path) and not Path(path).resolve().is_relative_to(root):
-                    continue
-                found.append(os.path.relpath(path, articles).replace(os.sep, "/"))
-    return [articles / relative for relative in sorted(found)]
-
-
-def unsafe_links(articles: Path) -> list[tuple[str, str]]:
-    """(relative path, target) of symbolic links the build will not follow: links to
-    folders, and links to files outside ``articles``."""
-    skipped = []
-    root = articles.resolve()
-    for folder, subfolders, files in os.walk(articles):
-        for name in list(subfolders):
+        kept = []
+        for name in subfolders:
+            if name.startswith((".", "_")):
+                continue
             path = os.path.join(folder, name)
             if os.path.islink(path):
                 skipped.append((os.path.relpath(path, articles), os.readlink(path)))
+            else:
+                kept.append(name)
+        subfolders[:] = kept
         for name in files:
+            if not name.endswith(SOURCE_SUFFIXES) or name.startswith((".", "_")):
+                continue
             path = os.path.join(folder, name)
             if os.path.islink(path) and not Path(path).resolve().is_relative_to(root):
                 skipped.append((os.path.relpath(path, articles), os.readlink(path)))
-        subfolders[:] = [n for n in subfolders if not os.path.islink(os.path.join(folder, n))]
-    return sorted(skipped)
+                continue
+            found.append(os.path.relpath(path, articles).replace(os.sep, "/"))
+    return [articles / relative for relative in sorted(found)], sorted(skipped)
+
+
+def discover_sources(articles: Path) -> list[Path]:
+    """Every source below ``articles``, sorted by path (see ``scan_sources``)."""
+    return scan_sources(articles)[0]
 
 
 def read_source(path: Path, shown: str, languages: tuple[str, ...]
@@ -132,16 +133,21 @@ def parse_source(shown: str, data: bytes, languages: tuple[str, ...]
     cleaning: list[Diagnostic] = []
     invisible = _FORBIDDEN.search(text)
     if invisible:
-        # HTML and XML forbid these (backspace, form feed, C1 controls, noncharacters);
-        # they come from old exports and copy-paste and never carry meaning.
+        # HTML and XML forbid these (backspace, form feed, C1 controls, noncharacters).
+        # A C1 control is nearly always a Windows-1252 character that went through a
+        # Latin-1 decoder on its way here (U+0096 was an en dash, U+0094 a closing
+        # quote): give it back its meaning; the rest carry none and go.
         count = len(_FORBIDDEN.findall(text))
+        first = invisible.group()
+        repaired = _WINDOWS_1252.get(ord(first))
         cleaning.append(warning(
             shown, text[:invisible.start()].count("\n") + 1, "characters",
-            f"removed {count} invisible control character{'s' if count > 1 else ''} "
-            f"(U+{ord(invisible.group()):04X}) that web pages and feeds cannot hold",
+            f"{count} control character{'s' if count > 1 else ''} that web pages and "
+            f"feeds cannot hold, such as U+{ord(first):04X}"
+            + (f", read as Windows-1252 ('{repaired}')" if repaired else ", removed"),
             "nothing to do; to get rid of this warning, retype the line or save the file "
             "again from a plain-text editor"))
-        text = _FORBIDDEN.sub("", text)
+        text = _FORBIDDEN.sub(lambda m: _WINDOWS_1252.get(ord(m.group()), ""), text)
 
     name = shown.rsplit("/", 1)[-1]
     stem, file_lang, bad_lang = _file_language(name, languages)

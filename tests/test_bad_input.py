@@ -259,7 +259,10 @@ def test_control_characters_found_by_hypothesis_are_removed_with_a_warning(tmp_p
     code, report, _ = build(tmp_path)
     assert code == 0
     assert problems(report) == [("articles/styr.txt", 1, "warning", "characters")]
-    assert "removed 2 invisible control characters" in report["diagnostics"][0]["message"]
+    assert "2 control characters" in report["diagnostics"][0]["message"]
     page = tmp_path / "output" / "sv" / "rubrik-har" / "index.html"
     html5lib.HTMLParser(strict=True).parse(page.read_bytes())
+    # U+0085 is Windows-1252's ellipsis: repaired, not dropped; the backspace is dropped.
+    assert "ett… kontrolltecken" in page.read_text("utf-8")
+    assert "<h1>Rubrik här</h1>" in page.read_text("utf-8")
     ElementTree.fromstring((tmp_path / "output" / "sv" / "atom.xml").read_bytes())

@@ -178,3 +178,23 @@ def test_every_page_hreflang_link_points_back(built_site):  # noqa: F811
             back = pages[href].alternates
             assert (back["x-default"] if is_root else back.get(page.html_lang)) == url, \
                 f"{href} does not link back to {url}"
+
+
+def test_summary_notice_in_feeds_escapes_the_full_article_title(tmp_path):
+    """Regression (review): the notice linking a summary to its full article put the
+    other language's title into the feed's HTML unescaped."""
+    from pipeline.config import load_config
+
+    from .conftest import write_site
+    long_sv = "\n\n".join(["Ett långt svenskt stycke om kommunens arbete med vatten och "
+                           "skolor under många år."] * 8)
+    write_site(tmp_path, {
+        "a.sv.md": f'---\ntitle: "Vatten & <b>skolor</b>"\ndate: 2025-01-02\n---\n\n{long_sv}\n',
+        "a.en.md": "---\ntitle: Water\ndate: 2025-01-02\n---\n\nA short summary.\n"})
+    config = load_config(tmp_path / "bilingual.toml")
+    assert run(config).ok
+    english = json.loads((config.output / "en" / "feed.json").read_text(encoding="utf-8"))
+    content = english["items"][0]["content_html"]
+    assert "Vatten &amp; &lt;b&gt;skolor&lt;/b&gt;</a>" in content
+    assert "<b>" not in content
+    ElementTree.fromstring((config.output / "en" / "atom.xml").read_bytes())

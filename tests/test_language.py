@@ -5,6 +5,7 @@ Hand-written documents with their expected languages are in tests/cases/language
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -45,10 +46,14 @@ def test_language_fixture_holds_cases():
     assert len(load_cases("language.txt")) == 9
 
 
-def test_only_the_site_languages_are_considered(tagger):
-    # Danish is close to Swedish; with only sv and en loaded it can never be the answer.
-    assert tagger.detect("Jeg har ikke tid i dag, men vi ses i morgen.").lang in ("sv", "en")
-    assert tagger.languages == ("en", "sv")
+def test_only_the_site_languages_are_loaded():
+    # Only the sv and en profiles are in the scoring table, so Danish, Norwegian or any
+    # other of langdetect's 55 languages can never be an answer.
+    detector = ProfileDetector(("sv", "en"))
+    assert detector.languages == ("en", "sv")
+    widths = {len(scores) for scores in detector._gram_log_probability.values()}
+    assert widths == {2}
+    assert len(detector._gram_log_probability) < 20_000  # 55 profiles hold far more
 
 
 def test_confidence_grows_with_evidence(tagger):
@@ -143,3 +148,23 @@ def test_lingua_detector_when_installed():
     assert lingua.detect("The municipality works on water and schools.").lang == "en"
     assert lingua.detect("12 345").lang is None
     assert lingua.version.startswith("lingua/lingua-")
+
+
+def test_detection_cache_keeps_what_was_used_and_stays_bounded(tmp_path, monkeypatch):
+    import pipeline.cache as cache_module
+    from pipeline.cache import DetectionCache
+    from pipeline.detectors import Detection
+    monkeypatch.setattr(cache_module, "MAX_ENTRIES", 3)
+    path = tmp_path / "detection.json"
+    old = DetectionCache(path, "v1")
+    for text in ("a", "b", "c", "d"):
+        old.put(text, Detection("sv", 1.0))
+    old.save()
+    new = DetectionCache(path, "v1")
+    for text in ("e", "f"):
+        new.put(text, Detection("en", 2.0))
+    new.save()
+    stored = json.loads(path.read_text(encoding="utf-8"))["entries"]
+    assert len(stored) == 3
+    reread = DetectionCache(path, "v1")
+    assert reread.get("e") == Detection("en", 2.0) and reread.get("f") == Detection("en", 2.0)
