@@ -3,7 +3,9 @@
 Half the articles are Markdown pairs (slug.sv.md + slug.en.md, about 600 words each),
 half are mixed plain-text posts in the ICLD style (Swedish title and lead, an English
 heading and summary, a Swedish byline, a Swedish body; about 600 words). Sentences come
-from ../shared/langid when it is there, else from the bundled articles.
+from ../shared/langid when it is there (benchmarks), or from ``benchmarks/sentences/``,
+fifty sentences per language written for this project (tests always use those, so a
+clone with nothing beside it builds the same sites).
 
 The same N and seed always give the same files. ``write_peer_sites`` writes the same
 articles for Pelican and Hugo (each mixed post as a Swedish and an English Markdown file,
@@ -19,22 +21,22 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGID = ROOT.parent / "shared" / "langid"
+OWNED = Path(__file__).resolve().parent / "sentences"
 WEEKDAYS = ["Måndag", "Tisdag", "Onsdag", "Torsdag", "Fredag", "Lördag", "Söndag"]
 MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
           "september", "oktober", "november", "december"]
 
 
-def sentence_pool() -> dict[str, list[str]]:
-    """Swedish and English sentences: the langid corpus, or the bundled articles."""
-    if LANGID.is_dir():
-        return {lang: [s for s in (LANGID / f"{lang}_sentences.txt").read_text(
-            encoding="utf-8").splitlines() if 40 <= len(s) <= 200] for lang in ("sv", "en")}
-    text = {"sv": "", "en": ""}
-    for path in sorted((ROOT / "articles").glob("*")):
-        body = path.read_text(encoding="utf-8").split("---")[-1]
-        text["en" if ".en." in path.name else "sv"] += " " + body
-    return {lang: [s for s in re.split(r"(?<=[.!?])\s+", value) if 40 <= len(s) <= 200]
-            for lang, value in text.items()}
+def sentence_pool(source: str = "best") -> dict[str, list[str]]:
+    """Swedish and English sentences of 40 to 200 characters.
+
+    ``source`` is "owned" (the project's own ``benchmarks/sentences/``), "langid" (the
+    labelled corpus in ../shared) or "best": langid when it is there, else owned.
+    """
+    folder = LANGID if source == "langid" or (source == "best" and LANGID.is_dir()) else OWNED
+    name = "{}_sentences.txt" if folder == LANGID else "{}.txt"
+    return {lang: [s for s in (folder / name.format(lang)).read_text(
+        encoding="utf-8").splitlines() if 40 <= len(s) <= 200] for lang in ("sv", "en")}
 
 
 class Article:
@@ -50,7 +52,8 @@ class Article:
         words = {"sv": 450, "en": 150} if self.mixed else {"sv": 600, "en": 600}
         self.paragraphs = {lang: self._paragraphs(rng, pool[lang], words[lang])
                            for lang in ("sv", "en")}
-        self.heading = {lang: self._title(rng, pool[lang], index + 7) for lang in ("sv", "en")}
+        # "b" keeps a heading from ever equalling another article's title (and URL).
+        self.heading = {lang: self._title(rng, pool[lang], index) + "b" for lang in ("sv", "en")}
 
     @staticmethod
     def _title(rng: random.Random, sentences: list[str], index: int) -> str:
@@ -72,10 +75,10 @@ class Article:
                 f"{MONTHS[d.month - 1]} {d.year}")
 
 
-def generate(count: int, seed: int = 0) -> list[Article]:
-    """The articles of a site of ``count`` articles."""
+def generate(count: int, seed: int = 0, source: str = "best") -> list[Article]:
+    """The articles of a site of ``count`` articles (``source``: see sentence_pool)."""
     rng = random.Random(seed)
-    pool = sentence_pool()
+    pool = sentence_pool(source)
     return [Article(rng, pool, index) for index in range(count)]
 
 

@@ -143,7 +143,7 @@ def test_check_on_a_site_never_built_reports_everything_missing(site):
 
 
 def test_jobs_give_the_same_output_as_one_job(tmp_path):
-    articles = sitegen.generate(40, seed=3)
+    articles = sitegen.generate(40, seed=3, source="owned")
     trees = []
     for jobs in ("1", "2"):
         folder = tmp_path / f"jobs-{jobs}"
@@ -157,7 +157,7 @@ def test_jobs_give_the_same_output_as_one_job(tmp_path):
 
 def test_killed_build_leaves_whole_files_and_the_next_build_repairs_it(tmp_path):
     """kill -9 in the middle of writing: every file is the old or the new version."""
-    articles = sitegen.generate(300, seed=5)
+    articles = sitegen.generate(300, seed=5, source="owned")
     references = {}
     for name in ("old", "new"):
         folder = tmp_path / f"reference-{name}"

@@ -110,11 +110,11 @@ def test_any_markdown_never_crashes_or_breaks_html(lines):
 @cache
 def sentences() -> dict[str, list[str]]:
     folder = SHARED / "langid"
-    if not folder.is_dir():  # the property still runs, on the bundled articles' sentences
+    if not folder.is_dir():  # the property still runs, on the project's own sentences
         import sys
         sys.path.insert(0, str(ROOT / "benchmarks"))
         from sitegen import sentence_pool
-        return sentence_pool()
+        return sentence_pool("owned")
     return {lang: (folder / f"{lang}_sentences.txt").read_text("utf-8").splitlines()
             for lang in LANGUAGES}
 
