@@ -219,7 +219,7 @@ def main() -> int:
         for s in systems]
     start = {
         "langdetect": startup("from langdetect import detect; detect('ett test')"),
-        "bilingual": startup("from pipeline.build import make_tagger; "
+        "bilingual": startup("from pipeline.process import make_tagger; "
                              "from pipeline.config import load_config; "
                              "make_tagger(load_config(None)).detect('ett test')"),
         "lingua": startup("from pipeline.detectors import make_detector; "

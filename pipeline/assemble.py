@@ -159,6 +159,8 @@ def assemble_articles(document: SourceDocument, blocks: tuple[Block, ...], metad
             word_count=sum(len(b.text.split()) for b in body if b.lang == lang
                            or (document.file_lang and b.lang is None)),
             partial=meta.get("summary_only") if document.file_lang else None,
+            draft=meta.get("draft", False),
+            publish_at=meta.get("publish_at"),
         ))
     return articles, diagnostics
 

@@ -6,17 +6,16 @@ A source with errors is left out; every other article still builds.
 
 from __future__ import annotations
 
+import datetime
 import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .assemble import assemble_articles
-from .cache import DetectionCache
-from .detectors import detector_version, make_detector
+from .detectors import detector_version
 from .diagnostics import Diagnostic, error, warning
-from .language import LanguageTagger, low_confidence_warnings, tag_languages
+from .language import LanguageTagger
 from .manifest import (
     Manifest,
     SourceCache,
@@ -25,79 +24,24 @@ from .manifest import (
     fingerprint,
     sha256,
 )
-from .meta import lift_metadata
-from .model import Article, Block, BuildReport, Config, Metadata, OutputFile, SourceDocument
-from .parse import parse_blocks
-from .read import read_source, scan_sources
+from .model import BuildReport, Config, OutputFile
+from .process import (
+    SourceResult,
+    display_path,
+    display_paths,
+    make_tagger,
+    process_file,
+)
+from .read import scan_sources
+from .schedule import (
+    HeldBack,
+    Visibility,
+    build_now,
+    next_change,
+    select_visible,
+    visibility_states,
+)
 from .status import record_history
-
-
-@dataclass(frozen=True, slots=True)
-class SourceResult:
-    """Everything learned from one source file."""
-
-    path: str  #: display path
-    document: SourceDocument | None  #: None when the file could not be read
-    blocks: tuple[Block, ...]  #: tagged blocks
-    metadata: Metadata  #: date and publisher
-    articles: tuple[Article, ...]  #: one per language; empty when the source has errors
-    diagnostics: tuple[Diagnostic, ...]  #: problems found in this source
-
-    @property
-    def failed(self) -> bool:
-        """True when the source has an error and builds no article."""
-        return any(d.severity == "error" for d in self.diagnostics)
-
-
-def display_path(path: Path, root: Path) -> str:
-    """A path as the user should see it: relative to the site (or current) folder."""
-    resolved = path.resolve()
-    for base in (root, Path.cwd()):
-        if resolved.is_relative_to(base):
-            return resolved.relative_to(base).as_posix()
-    return resolved.as_posix()
-
-
-def display_paths(paths: list[Path], config: Config) -> dict[Path, str]:
-    """Display paths of many sources below the articles folder (one resolve in all)."""
-    prefix = display_path(config.articles, config.root).rstrip("/") + "/"
-    articles = str(config.articles)
-    return {path: prefix + os.path.relpath(path, articles).replace(os.sep, "/")
-            for path in paths}
-
-
-def make_tagger(config: Config, *, cached: bool = True) -> LanguageTagger:
-    """The site's detector with its detection cache (kept under ``paths.cache``)."""
-    detector = make_detector(config.detector, config.languages)
-    path = config.cache / f"detection-{detector.name}.json" if cached else None
-    return LanguageTagger(detector, DetectionCache(path, detector.version))
-
-
-def process_document(document: SourceDocument, tagger: LanguageTagger,
-                     allow_html: bool = False) -> SourceResult:
-    """Parse, tag, lift metadata and assemble one document; no disk access."""
-    blocks = tag_languages(parse_blocks(document, allow_html), tagger,
-                           declared=document.file_lang)
-    metadata, meta_problems = lift_metadata(document.path, blocks, document.meta)
-    articles, assemble_problems = assemble_articles(document, blocks, metadata)
-    diagnostics = tuple(low_confidence_warnings(document.path, blocks)
-                        + meta_problems + assemble_problems)
-    if any(d.severity == "error" for d in diagnostics):
-        articles = []
-    return SourceResult(document.path, document, blocks, metadata, tuple(articles), diagnostics)
-
-
-def process_file(path: Path, config: Config, tagger: LanguageTagger) -> SourceResult:
-    """Read one file and process it; unreadable files give a result with their error."""
-    shown = display_path(path, config.root)
-    document, problems = read_source(path, shown, config.languages)
-    if document is None:
-        return SourceResult(shown, None, (), Metadata(), (), tuple(problems))
-    result = process_document(document, tagger, config.allow_html)
-    if problems:
-        result = SourceResult(result.path, document, result.blocks, result.metadata,
-                              result.articles, tuple(problems) + result.diagnostics)
-    return result
 
 
 @dataclass
@@ -112,6 +56,9 @@ class Collection:
     reused: int = 0  #: sources whose results came from the cache
     tagger: LanguageTagger | None = None  #: holds the detection cache to save
     sources: SourceCache | None = None  #: per-source results to save
+    held: list[HeldBack] = field(default_factory=list)  #: drafts and scheduled, left out
+    states: dict = field(default_factory=dict)  #: source → what the schedule did to it
+    next_change: datetime.datetime | None = None  #: when the next article goes live
 
 
 # Worker processes get the tagger and config by fork, not by pickling.
@@ -159,9 +106,12 @@ def parse_fingerprint(config: Config) -> str:
 
 
 def collect(config: Config, *, jobs: int = 1, progress=None, digests: dict | None = None,
-            scan: tuple | None = None, use_cache: bool = True) -> Collection:
+            scan: tuple | None = None, use_cache: bool = True,
+            visibility: Visibility | None = None) -> Collection:
     """Read, parse, tag and pair every source; unchanged sources come from the cache.
 
+    Drafts and articles whose moment has not come are held back unless ``visibility``
+    asks for them (default: published articles only, "now" from ``build_now``).
     Nothing is written: the caller saves ``collection.tagger.cache`` and
     ``collection.sources`` when it wants them kept.
     """
@@ -209,14 +159,18 @@ def collect(config: Config, *, jobs: int = 1, progress=None, digests: dict | Non
         diagnostics.append(error(display_path(config.articles, config.root), 1, "articles",
                                  "no articles found (looked for .txt and .md files)",
                                  "add an article, or point --articles at the right folder"))
-    sets, pair_problems = pair_articles([a for articles, _ in ordered for a in articles],
-                                        config.languages)
+    visibility = visibility or Visibility(build_now())
+    every_article = [a for articles, _ in ordered for a in articles]
+    shown_articles, held = select_visible(every_article, visibility, config.timezone)
+    sets, pair_problems = pair_articles(shown_articles, config.languages)
     diagnostics += pair_problems
     failed = sorted({shown[p] for p in paths
                      if any(d.severity == "error" for d in results[shown[p]][1])}
                     | {d.path for d in pair_problems if d.severity == "error"})
     return Collection(sets, diagnostics, failed, digests, len(to_process),
-                      len(paths) - len(to_process), tagger, cache)
+                      len(paths) - len(to_process), tagger, cache, held,
+                      visibility_states(shown_articles, held),
+                      next_change(every_article, visibility, config.timezone))
 
 
 def read_digests(paths: list[Path], shown: dict[Path, str]) -> dict[str, str]:
@@ -286,17 +240,67 @@ def _files_below(output: Path) -> set[str]:
 NEWSLETTER_FOLDER = "newsletter/"
 
 
-def run(config: Config, *, check: bool = False, jobs: int = 1, progress=None) -> BuildReport:
+def _held_to_list(item: HeldBack) -> list:
+    """A HeldBack record as a JSON list (the manifest repeats it when nothing changed)."""
+    return [item.source, item.key, item.lang, item.title, item.reason,
+            item.moment.isoformat() if item.moment else None]
+
+
+def _held_from_list(data: list) -> HeldBack:
+    """The inverse of ``_held_to_list``."""
+    moment = datetime.datetime.fromisoformat(data[5]) if data[5] else None
+    return HeldBack(*data[:5], moment)
+
+
+def _nothing_changed(manifest: Manifest, config: Config, global_fingerprint: str,
+                     digests: dict, visibility: Visibility) -> bool:
+    """True when the last build into this folder had exactly these inputs, its files are
+    untouched, and no scheduled article has gone live since."""
+    upcoming = manifest.next_change
+    return (bool(digests) and manifest.fingerprint == global_fingerprint
+            and manifest.sources == digests and manifest.policy == visibility.policy
+            and (not upcoming or visibility.now < datetime.datetime.fromisoformat(upcoming))
+            and all(manifest.intact(config.output, name) for name in manifest.outputs))
+
+
+def _unchanged_report(manifest: Manifest, config: Config, timings: dict) -> BuildReport:
+    """The report of a build that found nothing to do: the last build's, repeated."""
+    diagnostics = [diagnostic_from_list(d) for d in manifest.diagnostics]
+    return BuildReport(
+        tuple(diagnostics), (), tuple(sorted(manifest.outputs)), manifest.articles,
+        tuple(sorted({d.path for d in diagnostics if d.severity == "error"})),
+        extra=tuple(sorted(_files_below(config.output) - set(manifest.outputs))),
+        timings=timings, held=tuple(_held_from_list(h) for h in manifest.held))
+
+
+def _compare(config: Config, rendered: list[OutputFile]) -> tuple[list[str], list[str]]:
+    """With --check: the rendered files missing from the output folder, and those there
+    with other bytes."""
+    missing, stale = [], []
+    for file in rendered:
+        target = config.output / file.path
+        if not target.is_file():
+            missing.append(file.path)
+        elif target.read_bytes() != file.content:
+            stale.append(file.path)
+    return missing, stale
+
+
+def run(config: Config, *, check: bool = False, jobs: int = 1, progress=None,
+        visibility: Visibility | None = None) -> BuildReport:
     """Build the site described by ``config`` into ``config.output``.
 
     Incremental: sources whose bytes did not change are not parsed again, outputs whose
     inputs did not change are not rendered again, and outputs of removed articles are
     pruned (only files this pipeline wrote). With ``check`` everything is rendered in
-    memory and compared with the output folder; nothing is written.
+    memory and compared with the output folder; nothing is written. ``visibility``
+    says whether drafts and scheduled articles are shown (default: neither).
     """
     from .outputs import input_key, plan_outputs
+    from .render import make_environment
     from .write import prune, remove_temporaries, write_outputs
 
+    visibility = visibility or Visibility(build_now())
     timings: dict[str, float] = {}
     clock = time.perf_counter()
 
@@ -313,24 +317,15 @@ def run(config: Config, *, check: bool = False, jobs: int = 1, progress=None) ->
     manifest = Manifest.load(manifest_path)
     global_fingerprint = site_fingerprint(config)
     scan = scan_sources(config.articles) if config.articles.is_dir() else ([], [])
-    paths = scan[0]
-    shown = display_paths(paths, config)
-    digests = read_digests(paths, shown)
+    digests = read_digests(scan[0], display_paths(scan[0], config))
     lap("scan")
+    if not check and _nothing_changed(manifest, config, global_fingerprint, digests,
+                                      visibility):
+        lap("verify")  # nothing changed: no parsing, no detection, no rendering
+        return _unchanged_report(manifest, config, timings)
 
-    if (not check and paths and manifest.fingerprint == global_fingerprint
-            and manifest.sources == digests
-            and all(manifest.intact(config.output, name) for name in manifest.outputs)):
-        # Nothing changed: no parsing, no detection, no rendering.
-        extra = sorted(_files_below(config.output) - set(manifest.outputs))
-        lap("verify")
-        diagnostics = [diagnostic_from_list(d) for d in manifest.diagnostics]
-        return BuildReport(tuple(diagnostics), (), tuple(sorted(manifest.outputs)),
-                           manifest.articles, tuple(sorted({d.path for d in diagnostics
-                                                            if d.severity == "error"})),
-                           extra=tuple(extra), timings=timings)
-
-    collection = collect(config, jobs=jobs, progress=progress, digests=digests, scan=scan)
+    collection = collect(config, jobs=jobs, progress=progress, digests=digests, scan=scan,
+                         visibility=visibility)
     lap("read")
     if not config.articles.is_dir():
         return BuildReport(tuple(collection.diagnostics), (), (), 0, (), timings=timings)
@@ -339,17 +334,17 @@ def run(config: Config, *, check: bool = False, jobs: int = 1, progress=None) ->
     diagnostics = sorted(set(collection.diagnostics + _no_date_warnings(sets)),
                          key=Diagnostic.sort_key)
     planned = plan_outputs(config, sets)
-    all_digest = fingerprint(*(f"{k}:{v}" for k, v in sorted(digests.items())))
-    keys = {p.path: input_key(p, global_fingerprint, digests, all_digest) for p in planned}
-    if check:
-        chosen = list(range(len(planned)))
-    else:
-        chosen = [i for i, p in enumerate(planned)
-                  if manifest.outputs.get(p.path, {}).get("key") != keys[p.path]
-                  or not manifest.intact(config.output, p.path)]
+    # A source's schedule state counts as part of its content: holding it back,
+    # releasing it or dropping its badge renders what shows it again.
+    effective = {source: digest + (f"|{collection.states[source]}"
+                                   if source in collection.states else "")
+                 for source, digest in digests.items()}
+    all_digest = fingerprint(*(f"{k}:{v}" for k, v in sorted(effective.items())))
+    keys = {p.path: input_key(p, global_fingerprint, effective, all_digest) for p in planned}
+    chosen = [i for i, p in enumerate(planned) if check
+              or manifest.outputs.get(p.path, {}).get("key") != keys[p.path]
+              or not manifest.intact(config.output, p.path)]
     lap("plan")
-    from .render import make_environment
-
     _RENDER.update(config=config, sets=sets, planned=planned,
                    environment=make_environment(config), by_key={s.key: s for s in sets})
     try:
@@ -359,21 +354,16 @@ def run(config: Config, *, check: bool = False, jobs: int = 1, progress=None) ->
     lap("render")
 
     planned_paths = {p.path for p in planned}
+    summary = {"articles": len(sets), "failed": tuple(collection.failed),
+               "processed": collection.processed, "reused": collection.reused,
+               "rendered": tuple(f.path for f in rendered), "held": tuple(collection.held),
+               "extra": tuple(sorted(_files_below(config.output) - planned_paths))}
     if check:
-        missing, stale = [], []
-        for file in rendered:
-            target = config.output / file.path
-            if not target.is_file():
-                missing.append(file.path)
-            elif target.read_bytes() != file.content:
-                stale.append(file.path)
-        extra = sorted(_files_below(config.output) - planned_paths)
+        missing, stale = _compare(config, rendered)
         lap("compare")
         return BuildReport(tuple(diagnostics), (), tuple(sorted(
-            planned_paths - set(missing) - set(stale))), len(sets), tuple(collection.failed),
-            missing=tuple(missing), stale=tuple(stale), extra=tuple(extra), timings=timings,
-            processed=collection.processed, reused=collection.reused,
-            rendered=tuple(f.path for f in rendered))
+            planned_paths - set(missing) - set(stale))), missing=tuple(missing),
+            stale=tuple(stale), timings=timings, **summary)
 
     remove_temporaries(config.output)
     written, unchanged = write_outputs(config.output, rendered)
@@ -381,9 +371,12 @@ def run(config: Config, *, check: bool = False, jobs: int = 1, progress=None) ->
     lap("write")
     removed = prune(config.output, [name for name in manifest.outputs
                                     if name not in planned_paths])
-    extra = sorted(_files_below(config.output) - planned_paths)
-    new_manifest = Manifest(global_fingerprint, digests, {}, [
-        diagnostic_to_list(d) for d in diagnostics], len(sets))
+    summary["extra"] = tuple(sorted(_files_below(config.output) - planned_paths))
+    new_manifest = Manifest(
+        global_fingerprint, digests, {}, [diagnostic_to_list(d) for d in diagnostics],
+        len(sets), visibility.policy,
+        collection.next_change.isoformat() if collection.next_change else "",
+        [_held_to_list(h) for h in collection.held])
     for path in sorted(planned_paths):
         new_manifest.record(config.output, path, keys[path])
     collection.tagger.cache.save()
@@ -391,16 +384,5 @@ def run(config: Config, *, check: bool = False, jobs: int = 1, progress=None) ->
     record_history(config, digests)  # lets `bilingual status` tell stale translations
     new_manifest.save(manifest_path)
     lap("save")
-    return BuildReport(
-        diagnostics=tuple(diagnostics),
-        written=tuple(written),
-        unchanged=tuple(sorted(unchanged + skipped)),
-        articles=len(sets),
-        failed=tuple(collection.failed),
-        removed=tuple(removed),
-        extra=tuple(extra),
-        timings=timings,
-        processed=collection.processed,
-        reused=collection.reused,
-        rendered=tuple(f.path for f in rendered),
-    )
+    return BuildReport(tuple(diagnostics), tuple(written), tuple(sorted(unchanged + skipped)),
+                       removed=tuple(removed), timings=timings, **summary)

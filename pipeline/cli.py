@@ -16,9 +16,10 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import collect, display_path, make_tagger, process_file, run
+from .build import collect, run
 from .config import CONFIG_NAME, ConfigError, find_config, load_config
 from .model import Config
+from .process import display_path, make_tagger, process_file
 from .report import describe_source, describe_source_text
 
 
@@ -122,27 +123,6 @@ class Progress:
             click.echo(err=True)
 
 
-def _report_json(report, seconds: float) -> str:
-    """The build report as JSON (the --json format, documented in the README)."""
-    from .report import diagnostic_view
-
-    return json.dumps({
-        "ok": report.ok,
-        "articles": report.articles,
-        "counts": {"written": len(report.written), "unchanged": len(report.unchanged),
-                   "removed": len(report.removed), "extra": len(report.extra),
-                   "missing": len(report.missing), "stale": len(report.stale),
-                   "sources_processed": report.processed, "sources_reused": report.reused,
-                   "outputs_rendered": len(report.rendered)},
-        "written": list(report.written), "rendered": list(report.rendered),
-        "removed": list(report.removed),
-        "extra": list(report.extra), "missing": list(report.missing),
-        "stale": list(report.stale), "failed": list(report.failed),
-        "diagnostics": [{"path": d.path, **diagnostic_view(d)} for d in report.diagnostics],
-        "timings": {**report.timings, "total": round(seconds, 4)},
-    }, ensure_ascii=False, indent=2)
-
-
 @main.command()
 @click.option("--articles", type=click.Path(file_okay=False, path_type=Path),
               help="Folder of source articles (default: paths.articles, 'articles').")
@@ -159,8 +139,12 @@ def _report_json(report, seconds: float) -> str:
               help="Print a JSON report (counts, diagnostics, timings) on stdout.")
 @click.option("--strict", is_flag=True,
               help="Treat warnings as errors: exit 1 if there is any (for CI).")
+@click.option("--drafts", is_flag=True,
+              help="Include articles marked 'draft: true' (shown with a Draft badge).")
+@click.option("--future", is_flag=True,
+              help="Include articles whose date or publish_at has not come yet.")
 def build(articles: Path | None, output: Path | None, config_path: Path | None, check: bool,
-          jobs: int | None, as_json: bool, strict: bool) -> None:
+          jobs: int | None, as_json: bool, strict: bool, drafts: bool, future: bool) -> None:
     """Build every article into HTML pages, feeds and a sitemap.
 
     Only what changed is redone: unchanged sources are not read again and unchanged
@@ -171,15 +155,20 @@ def build(articles: Path | None, output: Path | None, config_path: Path | None, 
       bilingual build
       bilingual build --articles drafts --output preview
       bilingual build --check          (in CI, when output/ is committed)
+      bilingual build --drafts --future --output preview
     """
+    from .report import build_report_json, held_summary
+    from .schedule import Visibility, build_now
+
     config = _load(config_path, articles=articles, output=output)
     started = time.perf_counter()
     progress = Progress(enabled=sys.stderr.isatty() and not as_json)
-    report = run(config, check=check, jobs=jobs or os.cpu_count() or 1, progress=progress)
+    report = run(config, check=check, jobs=jobs or os.cpu_count() or 1, progress=progress,
+                 visibility=Visibility(build_now(), drafts=drafts, future=future))
     seconds = time.perf_counter() - started
     _print_diagnostics(report.diagnostics)
     if as_json:
-        click.echo(_report_json(report, seconds))
+        click.echo(build_report_json(report, seconds))
     errors = sum(d.severity == "error" for d in report.diagnostics)
     warnings = len(report.diagnostics) - errors
     target = display_path(config.output, Path.cwd())
@@ -202,6 +191,8 @@ def build(articles: Path | None, output: Path | None, config_path: Path | None, 
                    f"{seconds:.2f} s: {len(report.written)} written, "
                    f"{len(report.unchanged)} unchanged{removed}; "
                    f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}.")
+    for line in held_summary(report.held):
+        click.echo(line, err=True)
     if report.extra:
         click.secho(f"note: {_plural(len(report.extra), 'file')} in {target}/ not made by "
                     f"bilingual, left alone: {', '.join(report.extra[:5])}"
@@ -335,16 +326,20 @@ def newsletter(since, keys, lang, subject, issue_date, output, config_path) -> N
 @click.option("--articles", type=click.Path(file_okay=False, path_type=Path),
               help="Folder of source articles (default: paths.articles).")
 @click.option("--output", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder to build into (default: paths.output).")
+              help="Folder to build the preview into (default: <paths.cache>/preview, so "
+                   "the published output/ never holds drafts).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               help=f"Config file (default: ./{CONFIG_NAME}).")
+@click.option("--published-only", is_flag=True,
+              help="Leave drafts and scheduled articles out, as `bilingual build` does.")
 def serve(port: int, articles: Path | None, output: Path | None,
-          config_path: Path | None) -> None:
+          config_path: Path | None, published_only: bool) -> None:
     """Preview the site: build, serve it on this computer, rebuild on every change.
 
     Open the address it prints in a browser. Every time you save an article, a template
     or bilingual.toml the site is rebuilt and the page reloads; problems show at the
-    bottom of the page and here. Ctrl-C stops it.
+    bottom of the page and here. Drafts and articles scheduled for later are shown,
+    with a badge. Ctrl-C stops it.
 
     \b
     Example:
@@ -356,7 +351,7 @@ def serve(port: int, articles: Path | None, output: Path | None,
     path = config_path or find_config()
     try:
         run_server(path, {"articles": articles, "output": output}, port,
-                   lambda line: click.echo(line, err=True))
+                   lambda line: click.echo(line, err=True), published_only=published_only)
     except ConfigError as problem:
         _print_diagnostics([problem.diagnostic])
         sys.exit(1)
@@ -379,7 +374,8 @@ def serve(port: int, articles: Path | None, output: Path | None,
 def new(title: str, lang: str | None, pair: bool, kind: str, config_path: Path | None) -> None:
     """Start a new article with its front matter filled in.
 
-    The file name comes from the title (å→a, ä→a, ö→o); the date is today's.
+    The file name comes from the title (å→a, ä→a, ö→o); the date is today's. The
+    article starts as a draft (draft: true): it is published once you delete that line.
     An existing file is never overwritten.
 
     \b
@@ -400,6 +396,9 @@ def new(title: str, lang: str | None, pair: bool, kind: str, config_path: Path |
         sys.exit(1)
     for path in created:
         click.echo(f"Created {display_path(path, Path.cwd())}")
+    click.echo(f"{'They are drafts' if len(created) > 1 else 'It is a draft'}: "
+               "`bilingual serve` shows it, `bilingual build` leaves it out. To publish, "
+               "delete the line 'draft: true' at the top.")
 
 
 @main.command()
@@ -456,15 +455,20 @@ def status(as_json: bool, fail_on: str, config_path: Path | None) -> None:
     collection = collect(config, jobs=1)
     _print_diagnostics([d for d in collection.diagnostics if d.severity == "error"])
     rows = translation_status(config, collection.sets, collection.diagnostics,
-                              collection.digests)
+                              collection.digests, collection.held)
     if as_json:
+        from .report import held_view
+
         click.echo(json.dumps([{
             "key": r.key, "title": r.title, "languages": list(r.languages),
             "missing": list(r.missing), "summary": list(r.summaries), "stale": list(r.stale),
-            "unsure_blocks": r.unsure_blocks, "sources": list(r.sources)} for r in rows],
-            ensure_ascii=False, indent=2))
+            "unsure_blocks": r.unsure_blocks, "sources": list(r.sources),
+            "published": r.published, "held": [held_view(h) for h in r.held]}
+            for r in rows], ensure_ascii=False, indent=2))
     else:
         click.echo(status_table(rows, config.languages))
-    failing = {"missing": any(r.missing for r in rows), "stale": any(r.stale for r in rows),
-               "summary": any(r.summaries for r in rows)}
+    published = [r for r in rows if r.published]  # an unpublished draft fails nothing yet
+    failing = {"missing": any(r.missing for r in published),
+               "stale": any(r.stale for r in published),
+               "summary": any(r.summaries for r in published)}
     sys.exit(1 if any(failing[state] for state in states) else 0)

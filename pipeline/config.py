@@ -48,6 +48,9 @@ SCHEMA: tuple[Setting, ...] = (
             "How many of the newest articles each feed carries."),
     Setting("allow_html", "true or false", False,
             "Keep raw HTML in Markdown (cleaned by nh3) instead of showing it as text."),
+    Setting("timezone", "an IANA time zone name", "Europe/Stockholm",
+            "The site's clock: a `publish_at` or `date` without a zone means this zone's "
+            "local time, and a scheduled article goes live at that moment."),
     Setting("title.<lang>", "text", "Nyheter / News", "The site's name in each language."),
     Setting("description.<lang>", "text", "", "One line about the site in each language."),
     Setting("paths.articles", "folder", "articles", "Where the articles are read from."),
@@ -204,6 +207,10 @@ def load_config(path: Path | None = None, **overrides: Path | None) -> Config:
     if detector not in DETECTORS:
         fail("detector", f"unknown detector {detector!r}",
              f"choose one of: {', '.join(DETECTORS)}")
+    timezone = settings["timezone"]
+    if not _is_time_zone(timezone):
+        fail("timezone", f"'timezone' {timezone!r} is not a time zone name",
+             'write for example timezone = "Europe/Stockholm" or "Europe/Helsinki"')
 
     per_language: dict[str, dict[str, str]] = {}
     for table in ("title", "description"):
@@ -276,9 +283,45 @@ def load_config(path: Path | None = None, **overrides: Path | None) -> Config:
         feed_items=feed_items,
         allow_html=allow_html,
         newsletter=settings_newsletter,
+        timezone=timezone,
     )
     _check_output_folder(config, shown)
     return config
+
+
+def _is_time_zone(name: object) -> bool:
+    """True for a name the time-zone database knows (tzdata ships it where the system
+    has none, as on Windows)."""
+    import zoneinfo
+
+    if not isinstance(name, str) or not name.strip():
+        return False
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def _unsubscribe_problem(value: str) -> tuple[str, str] | None:
+    """What is wrong with a ``newsletter.unsubscribe`` value, and the hint; None if fine."""
+    example = ('write for example unsubscribe = "https://www.example.org/nyhetsbrev/avsluta" '
+               'or unsubscribe = "mailto:avsluta@example.org"')
+    if value.startswith("http://"):
+        # Providers only honour one-click unsubscribe over HTTPS (RFC 8058 §3.1), so an
+        # http:// address would look set up while mailbox providers ignore it.
+        return ("uses http://; one-click unsubscribe (RFC 8058) needs https://",
+                f'write unsubscribe = "https://{value[len("http://"):]}"')
+    if not value.isascii() or re.search(r'[\s<>"]', value):
+        # The address goes verbatim between <> in a mail header.
+        return ("holds spaces, quotes, < >, or letters outside ASCII, which a mail header "
+                "cannot carry", "percent-encode them, for example å as %C3%A5")
+    if len(value) > 900:
+        return ("is too long for a mail header line", "use an address under 900 characters")
+    if not re.fullmatch(r"https://[^/?#@:]+(:\d+)?([/?#].*)?|mailto:[^@/?]+@[^@/?]+\.[^@/?]+"
+                        r"(\?.*)?", value):
+        return "is neither an https:// URL nor a mailto: address", example
+    return None
 
 
 def _check_output_folder(config: Config, shown: str) -> None:

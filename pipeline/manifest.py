@@ -28,7 +28,7 @@ from .diagnostics import Diagnostic
 from .model import Article, Block, Span
 from .write import write_atomic
 
-FORMAT = 1
+FORMAT = 2
 
 
 def sha256(data: bytes) -> str:
@@ -114,6 +114,8 @@ def article_to_dict(article: Article) -> dict:
         "tags": list(article.tags), "blocks": _blocks_json(article.blocks),
         "source": article.source, "title_line": article.title_line,
         "word_count": article.word_count, "partial": article.partial,
+        "draft": article.draft,
+        "publish_at": article.publish_at.isoformat() if article.publish_at else None,
     }
 
 
@@ -125,7 +127,9 @@ def article_from_dict(data: dict) -> Article:
         publisher=data["publisher"], author=data["author"], summary=data["summary"],
         tags=tuple(data["tags"]), blocks=LazyBlocks(data["blocks"]),
         source=data["source"], title_line=data["title_line"], word_count=data["word_count"],
-        partial=data["partial"])
+        partial=data["partial"], draft=data["draft"],
+        publish_at=(datetime.datetime.fromisoformat(data["publish_at"])
+                    if data["publish_at"] else None))
 
 
 def diagnostic_to_list(diagnostic: Diagnostic) -> list:
@@ -201,6 +205,9 @@ class Manifest:
     outputs: dict[str, dict] = field(default_factory=dict)  #: output path → key, size, mtime
     diagnostics: list[list] = field(default_factory=list)  #: to repeat when nothing changed
     articles: int = 0  #: article count, for the report
+    policy: str = ""  #: which drafts and scheduled articles the build showed
+    next_change: str = ""  #: ISO moment the next scheduled article goes live, "" if none
+    held: list[list] = field(default_factory=list)  #: articles left out, for the report
 
     @classmethod
     def load(cls, path: Path) -> Manifest:
@@ -213,14 +220,17 @@ class Manifest:
             return cls()
         return cls(data.get("fingerprint", ""), data.get("sources", {}),
                    data.get("outputs", {}), data.get("diagnostics", []),
-                   data.get("articles", 0))
+                   data.get("articles", 0), data.get("policy", ""),
+                   data.get("next_change", ""), data.get("held", []))
 
     def save(self, path: Path) -> None:
         """Write the manifest atomically."""
         content = json.dumps({
             "format": FORMAT, "fingerprint": self.fingerprint, "sources": self.sources,
             "outputs": dict(sorted(self.outputs.items())), "diagnostics": self.diagnostics,
-            "articles": self.articles}, ensure_ascii=False, indent=0, separators=(",", ":"))
+            "articles": self.articles, "policy": self.policy,
+            "next_change": self.next_change, "held": self.held},
+            ensure_ascii=False, indent=0, separators=(",", ":"))
         write_atomic(path, content.encode("utf-8"))
 
     def intact(self, output: Path, name: str) -> bool:

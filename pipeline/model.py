@@ -46,7 +46,8 @@ class Config:
     detector: str  #: "langdetect" (default) or "lingua" (optional extra)
     feed_items: int  #: how many of the newest articles each feed carries
     allow_html: bool  #: raw HTML in Markdown is kept (sanitised) instead of escaped
-    newsletter: NewsletterSettings  #: sender and link tracking for `bilingual newsletter`
+    newsletter: NewsletterSettings  #: sender, link tracking and unsubscribe for `newsletter`
+    timezone: str = "Europe/Stockholm"  #: IANA zone for publish_at and dates without a zone
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +125,11 @@ class Article:
     title_line: int  #: line of the title (for collision reports)
     word_count: int  #: words of body text, used to spot summaries
     partial: bool | None = None  #: front matter ``summary_only``; None lets the pair decide
+    draft: bool = False  #: front matter ``draft: true``: built only with --drafts or serve
+    publish_at: datetime.datetime | None = None  #: front matter ``publish_at``; naive means
+    #: the site's time zone. Without it the article goes live when its ``date`` begins.
+    scheduled_for: datetime.datetime | None = None  #: set only while a build shows the
+    #: article before its moment (serve, --future): that moment, for the page's badge
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +171,7 @@ class BuildReport:
     processed: int = 0  #: sources parsed and detected in this run
     reused: int = 0  #: sources taken from the cache
     rendered: tuple[str, ...] = ()  #: outputs rendered in this run
+    held: tuple = ()  #: HeldBack records: drafts and scheduled articles left out
 
     @property
     def ok(self) -> bool:

@@ -31,6 +31,9 @@ FRONT_MATTER_KEYS = {
     "summary": "text, or one per language",
     "tags": "a list such as [klimat, ungdom]",
     "summary_only": "true or false: this variant only summarises the other language's article",
+    "draft": "true or false: a draft is left out of the site until you remove the line",
+    "publish_at": "a date and time such as 2026-03-01 08:00 (the site's time zone), or "
+                  "2026-03-01T08:00+01:00",
 }
 _PER_LANGUAGE_KEYS = ("title", "slug", "summary")
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -314,11 +317,17 @@ def _check_front_matter(shown: str, raw: dict, lines: dict[str, int],
                 bad(key, "'tags' must be a list of words")
             else:
                 meta[key] = tuple(str(t).strip() for t in tags if str(t).strip())
-        elif key == "summary_only":
+        elif key in ("summary_only", "draft"):
             if not isinstance(value, bool):
-                bad(key, f"'summary_only' must be true or false, not {value!r}")
+                bad(key, f"'{key}' must be true or false, not {value!r}")
             else:
                 meta[key] = value
+        elif key == "publish_at":
+            moment = _to_datetime(value)
+            if moment is None:
+                bad(key, f"'publish_at' {value!r} is not a date and time")
+            else:
+                meta[key] = moment
         else:  # author, translation_key
             if not isinstance(value, str | int) or not str(value).strip():
                 bad(key, f"'{key}' is empty or not text")
@@ -330,6 +339,21 @@ def _check_front_matter(shown: str, raw: dict, lines: dict[str, int],
 def _leaves_folder(slug: str) -> bool:
     """True for a slug that holds a path separator or a parent-folder step."""
     return "/" in slug or "\\" in slug or ".." in slug
+
+
+def _to_datetime(value: Any) -> datetime.datetime | None:
+    """Accept a YAML timestamp, a date (midnight) or ISO text such as "2026-03-01 08:00"
+    (YAML reads a time without seconds as text). Naive results mean the site's zone."""
+    if isinstance(value, datetime.datetime):
+        return value
+    if isinstance(value, datetime.date):
+        return datetime.datetime.combine(value, datetime.time())
+    if isinstance(value, str):
+        try:
+            return datetime.datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
 
 
 def _to_date(value: Any) -> datetime.date | None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
@@ -37,6 +37,8 @@ UI_TEXT = {
         "choose_language": "Välj språk",
         "no_articles": "Inga artiklar ännu.",
         "subscribe": "Prenumerera:",
+        "draft_badge": "Utkast",
+        "scheduled_badge": "Publiceras {moment}",
     },
     "en": {
         "skip": "Skip to content",
@@ -53,6 +55,8 @@ UI_TEXT = {
         "choose_language": "Choose a language",
         "no_articles": "No articles yet.",
         "subscribe": "Subscribe:",
+        "draft_badge": "Draft",
+        "scheduled_badge": "Goes live {moment}",
     },
 }
 DATE_PATTERN = "EEEE d MMMM y"
@@ -111,6 +115,17 @@ def self_name(lang: str) -> str:
 def localized_date(date: datetime.date | None, lang: str) -> str:
     """"torsdag 21 november 2019" / "Thursday 21 November 2019"; "" when undated."""
     return format_date(date, DATE_PATTERN, locale=lang) if date else ""
+
+
+def preview_badges(article: Article) -> list[str]:
+    """"Utkast" / "Draft" and "Goes live 1 March 2026 08:00" for an article a build shows
+    before it is published (serve, --drafts, --future); empty for a published one."""
+    badges = [UI_TEXT[article.lang]["draft_badge"]] if article.draft else []
+    if article.scheduled_for is not None:
+        moment = format_datetime(article.scheduled_for, "d MMMM y HH:mm", locale=article.lang,
+                                 tzinfo=article.scheduled_for.tzinfo)
+        badges.append(UI_TEXT[article.lang]["scheduled_badge"].format(moment=moment))
+    return badges
 
 
 def _shift_heading(html: str, shift: int) -> str:
@@ -192,6 +207,7 @@ def _common(config: Config, urls: Urls, lang: str, path: str) -> dict:
         "home_href": urls.link(urls.index_path(lang)),
         "css_href": urls.link("assets/style.css"),
         "t": UI_TEXT[lang],
+        "noindex": False,
     }
 
 
@@ -247,7 +263,9 @@ def render_article(environment: Environment, config: Config, urls: Urls,
         "switcher": switcher,
         "is_summary": lang in article_set.summaries,
         "full_versions": full_versions,
+        "badges": preview_badges(article),
     }
+    view["noindex"] = bool(view["badges"])  # a preview of a draft is not for search engines
     html = environment.get_template("article.html").render(page=view)
     return OutputFile(path, html.encode("utf-8"), (article.source,))
 
@@ -267,7 +285,7 @@ def render_index(environment: Environment, config: Config, urls: Urls,
     entries = [{
         "title": a.title, "href": urls.link(urls.article_path(a)), "date_iso":
         a.date.isoformat() if a.date else "", "date_text": localized_date(a.date, lang),
-        "summary": a.summary, "is_summary": a.key in summaries,
+        "summary": a.summary, "is_summary": a.key in summaries, "badges": preview_badges(a),
     } for a in own]
     elsewhere = []
     for other in config.languages:

@@ -1,15 +1,18 @@
-"""Views of what the pipeline read, for people and for programs (``bilingual split``).
+"""Views of what the pipeline read and built, for people and for programs
+(``bilingual split``, ``bilingual build --json``).
 
-The JSON shape of ``describe_source`` is a public interface, documented in
-docs/split-format.md: add fields if needed, never rename or remove one.
+The JSON shapes of ``describe_source`` and ``build_report_json`` are public interfaces,
+documented in docs/split-format.md and the README: add fields if needed, never rename or
+remove one.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from .build import SourceResult
 from .diagnostics import Diagnostic
+from .process import SourceResult
 
 
 def diagnostic_view(diagnostic: Diagnostic) -> dict[str, Any]:
@@ -73,3 +76,53 @@ def describe_source_text(result: SourceResult) -> str:
         lines.append(f"  {lang}: {variant['title']!r} → /{lang}/{variant['slug']}/ "
                      f"(blocks {', '.join(map(str, variant['blocks'])) or 'none'})")
     return "\n".join(lines)
+
+
+def held_view(item) -> dict[str, Any]:
+    """A HeldBack record (a draft or a scheduled article left out) as plain data."""
+    return {"source": item.source, "key": item.key, "lang": item.lang, "title": item.title,
+            "reason": item.reason,
+            "goes_live": item.moment.isoformat(timespec="minutes") if item.moment else None}
+
+
+def held_summary(held) -> list[str]:
+    """Lines telling what a build left out and how to include it; none when nothing was."""
+    drafts = sorted({h.source for h in held if h.reason == "draft"})
+    scheduled = sorted({(h.moment, h.source) for h in held if h.reason == "scheduled"})
+    lines = []
+    if drafts:
+        lines.append(f"Left out {len(drafts)} draft{'s' if len(drafts) != 1 else ''} "
+                     f"(draft: true): {', '.join(drafts[:5])}"
+                     + (" …" if len(drafts) > 5 else "")
+                     + ". Add --drafts to see them, or remove 'draft: true' to publish.")
+    if scheduled:
+        first = ", ".join(f"{source} ({moment:%Y-%m-%d %H:%M})"
+                          for moment, source in scheduled[:5])
+        lines.append(f"Left out {len(scheduled)} scheduled article"
+                     f"{'s' if len(scheduled) != 1 else ''}, not yet live: {first}"
+                     + (" …" if len(scheduled) > 5 else "")
+                     + ". Add --future to see them now.")
+    return lines
+
+
+def build_report_json(report, seconds: float) -> str:
+    """The build report as JSON (the --json format, documented in the README)."""
+    return json.dumps({
+        "ok": report.ok,
+        "articles": report.articles,
+        "counts": {"written": len(report.written), "unchanged": len(report.unchanged),
+                   "removed": len(report.removed), "extra": len(report.extra),
+                   "missing": len(report.missing), "stale": len(report.stale),
+                   "sources_processed": report.processed, "sources_reused": report.reused,
+                   "outputs_rendered": len(report.rendered),
+                   "drafts": len({h.source for h in report.held if h.reason == "draft"}),
+                   "scheduled": len({h.source for h in report.held
+                                     if h.reason == "scheduled"})},
+        "written": list(report.written), "rendered": list(report.rendered),
+        "removed": list(report.removed),
+        "extra": list(report.extra), "missing": list(report.missing),
+        "stale": list(report.stale), "failed": list(report.failed),
+        "held": [held_view(h) for h in report.held],
+        "diagnostics": [{"path": d.path, **diagnostic_view(d)} for d in report.diagnostics],
+        "timings": {**report.timings, "total": round(seconds, 4)},
+    }, ensure_ascii=False, indent=2)

@@ -21,6 +21,9 @@ PLACEHOLDER = {
     "en": "Write the lead here: one or two sentences about what matters most.",
 }
 _PUBLISHED = {"sv": "Publicerad", "en": "Published"}
+#: New articles start as drafts: the placeholder text must never be published by the
+#: next build. Deleting this line publishes the article.
+DRAFT_LINE = "draft: true   # delete this line to publish"
 
 
 class ScaffoldError(Exception):
@@ -63,7 +66,7 @@ def new_article(articles: Path, title: str, *, lang: str, pair: bool, kind: str,
         if pair:
             raise ScaffoldError("--pair makes two Markdown files; leave out --format txt")
         files = {articles / f"{slug}.txt": (
-            f"{title}\n\n{PLACEHOLDER[lang]}\n\n"
+            f"---\n{DRAFT_LINE}\n---\n{title}\n\n{PLACEHOLDER[lang]}\n\n"
             f"{_PUBLISHED[lang]}: {today.isoformat()}\n")}
     elif pair:
         files = {articles / f"{slug}.{code}.md": _markdown(title, code, today, declare=False)
@@ -87,5 +90,5 @@ def _markdown(title: str, lang: str, today: datetime.date, declare: bool) -> str
     lines = ["---", f'title: "{quoted}"', f"date: {today.isoformat()}"]
     if declare:
         lines.append(f"lang: {lang}")
-    lines += ["summary: ", "tags: []", "---", "", PLACEHOLDER[lang], ""]
+    lines += ["summary: ", "tags: []", DRAFT_LINE, "---", "", PLACEHOLDER[lang], ""]
     return "\n".join(lines)

@@ -1,8 +1,10 @@
 """`bilingual serve`: build, serve the site on 127.0.0.1, rebuild on every change, and
 reload the open page.
 
-The pages on disk stay exactly what `bilingual build` writes: the reload script and the
-error banner are added only to the HTML this server sends.
+The preview shows drafts and scheduled articles (with badges), so it is built into a
+folder of its own, ``<cache>/preview``, never into the published ``output/``. The
+pages on disk are what `bilingual build --drafts --future` would write: the reload
+script and the error banner are added only to the HTML this server sends.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import json
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from .config import ConfigError, load_config
@@ -55,27 +58,42 @@ LIVE_SCRIPT = """<script>/* added by bilingual serve, not part of the site */
 class Preview:
     """The state shared by the builder and the web server."""
 
-    def __init__(self, config_path: Path | None, overrides: dict, echo: Callable[[str], None]):
+    def __init__(self, config_path: Path | None, overrides: dict, echo: Callable[[str], None],
+                 published_only: bool = False):
         self.config_path = config_path
         self.overrides = overrides
         self.echo = echo
+        self.published_only = published_only  #: show the site as `bilingual build` would
         self.version = 0
         self.problems: list[str] = []
         self.lock = threading.Lock()
-        self.config: Config = load_config(config_path, **overrides)
+        self.config: Config = self._load()
+
+    def _load(self) -> Config:
+        """The site's config, building into ``<cache>/preview`` unless --output was given."""
+        config = load_config(self.config_path, **self.overrides)
+        if self.overrides.get("output") is None:
+            config = replace(config, output=config.cache / "preview")
+        return config
 
     def rebuild(self) -> None:
         """Build again (incrementally); note what changed and what went wrong."""
         from .build import run
+        from .report import held_summary
+        from .schedule import Visibility, build_now
 
         started = time.perf_counter()
         try:
-            self.config = load_config(self.config_path, **self.overrides)
+            self.config = self._load()
         except ConfigError as problem:
             self._publish([problem.diagnostic.format()], changed=True)
             self.echo(problem.diagnostic.format())
             return
-        report = run(self.config, jobs=1)
+        everything = not self.published_only
+        report = run(self.config, jobs=1,
+                     visibility=Visibility(build_now(), drafts=everything, future=everything))
+        for line in held_summary(report.held):
+            self.echo(line)
         problems = [d.format() for d in report.diagnostics]
         changed = bool(report.written or report.removed)
         self._publish(problems, changed or problems != self.problems)
@@ -136,15 +154,16 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
 
 
 def serve(config_path: Path | None, overrides: dict, port: int,
-          echo: Callable[[str], None], stop: threading.Event | None = None) -> None:
+          echo: Callable[[str], None], stop: threading.Event | None = None,
+          published_only: bool = False) -> None:
     """Build, serve on 127.0.0.1:``port`` and rebuild on changes until ``stop`` is set
-    (or Ctrl-C)."""
+    (or Ctrl-C). Drafts and scheduled articles are shown unless ``published_only``."""
     import logging
 
     import watchfiles
 
     logging.getLogger("watchfiles").setLevel(logging.ERROR)  # we say "Stopped." ourselves
-    preview = Preview(config_path, overrides, echo)
+    preview = Preview(config_path, overrides, echo, published_only)
     preview.rebuild()
     handler = type("Handler", (PreviewHandler,), {"preview": preview})
     server = http.server.ThreadingHTTPServer(
@@ -153,8 +172,10 @@ def serve(config_path: Path | None, overrides: dict, port: int,
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     config = preview.config
-    echo(f"Serving {config.output} at http://127.0.0.1:{server.server_address[1]}/ "
-         "(only this computer can see it). Press Ctrl-C to stop.")
+    echo(f"Serving a preview at http://127.0.0.1:{server.server_address[1]}/ (only this "
+         "computer can see it" + ("" if published_only else "; drafts and scheduled "
+                                  "articles are shown with a badge")
+         + "). Press Ctrl-C to stop.")
     watched = [p for p in (config.articles, config.templates) if p.is_dir()]
     if config.source is not None:
         watched.append(config.source)

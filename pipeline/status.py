@@ -30,6 +30,8 @@ class StatusRow:
     stale: tuple[str, ...]  #: languages whose variant changed before its counterpart did
     unsure_blocks: int  #: blocks whose language was decided on thin evidence
     sources: tuple[str, ...]  #: display paths of its sources
+    held: tuple = ()  #: HeldBack records of its variants that are drafts or scheduled
+    published: bool = True  #: False when no variant is published yet (drafts only)
 
 
 def change_times(config: Config, digests: dict[str, str]) -> dict[str, float]:
@@ -88,8 +90,12 @@ def record_history(config: Config, digests: dict[str, str]) -> dict[str, float]:
 
 
 def translation_status(config: Config, sets: list[ArticleSet], diagnostics,
-                       digests: dict[str, str]) -> list[StatusRow]:
-    """One row per article, in key order."""
+                       digests: dict[str, str], held=()) -> list[StatusRow]:
+    """One row per article, in key order: published ones (``sets``), then those with
+    no published variant yet (only drafts or scheduled variants in ``held``)."""
+    held_by_key: dict[str, list] = {}
+    for item in held:
+        held_by_key.setdefault(item.key, []).append(item)
     times = change_times(config, digests)
     unsure: dict[str, int] = {}
     for diagnostic in diagnostics:
@@ -111,8 +117,27 @@ def translation_status(config: Config, sets: list[ArticleSet], diagnostics,
             summaries=tuple(lang for lang in variants if lang in article_set.summaries),
             stale=tuple(stale),
             unsure_blocks=sum(unsure.get(s, 0) for s in set(sources.values())),
-            sources=tuple(sorted(set(sources.values())))))
+            sources=tuple(sorted(set(sources.values()))),
+            held=tuple(held_by_key.pop(article_set.key, ()))))
+    for key, items in sorted(held_by_key.items()):
+        rows.append(StatusRow(
+            key=key, title=items[0].title, languages=(),
+            missing=tuple(config.languages), summaries=(), stale=(), unsure_blocks=0,
+            sources=tuple(sorted({i.source for i in items})), held=tuple(items),
+            published=False))
     return rows
+
+
+def _cell(row: StatusRow, lang: str) -> str:
+    """One language's state in the table: held-back variants say why."""
+    held = next((h for h in row.held if h.lang == lang), None)
+    if held is not None:
+        return held.reason
+    if lang in row.missing:
+        return "missing"
+    if lang in row.stale:
+        return "stale"
+    return "summary" if lang in row.summaries else "ok"
 
 
 def status_table(rows: list[StatusRow], languages: tuple[str, ...]) -> str:
@@ -120,25 +145,26 @@ def status_table(rows: list[StatusRow], languages: tuple[str, ...]) -> str:
     header = ["article", *languages, "notes"]
     lines = []
     for row in rows:
-        cells = [row.key]
-        for lang in languages:
-            if lang in row.missing:
-                cells.append("missing")
-            elif lang in row.stale:
-                cells.append("stale")
-            elif lang in row.summaries:
-                cells.append("summary")
-            else:
-                cells.append("ok")
-        notes = f"{row.unsure_blocks} unsure block(s)" if row.unsure_blocks else ""
-        lines.append(cells + [notes])
+        cells = [row.key, *(_cell(row, lang) for lang in languages)]
+        notes = [f"{row.unsure_blocks} unsure block(s)"] if row.unsure_blocks else []
+        notes += [f"{h.lang} goes live {h.moment:%Y-%m-%d %H:%M}" for h in row.held
+                  if h.reason == "scheduled"]
+        lines.append(cells + ["; ".join(notes)])
     widths = [max(len(str(r[i])) for r in [header, *lines]) for i in range(len(header))]
     text = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
     text += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
              for r in lines]
-    missing = sum(len(r.missing) for r in rows)
-    stale = sum(len(r.stale) for r in rows)
-    summaries = sum(len(r.summaries) for r in rows)
-    text.append(f"\n{len(rows)} articles: {missing} missing, {stale} stale, {summaries} "
+    published = [r for r in rows if r.published]  # drafts stay out of the totals
+    missing = sum(len(r.missing) for r in published)
+    stale = sum(len(r.stale) for r in published)
+    summaries = sum(len(r.summaries) for r in published)
+    text.append(f"\n{len(published)} articles: {missing} missing, {stale} stale, {summaries} "
                 "summary-only translations.")
+    held = [h for r in rows for h in r.held]
+    drafts = sorted({h.source for h in held if h.reason == "draft"})
+    scheduled = sorted({(h.moment, h.source) for h in held if h.reason == "scheduled"})
+    if drafts:
+        text.append(f"Drafts, not published: {', '.join(drafts)}.")
+    for moment, source in scheduled:
+        text.append(f"Scheduled: {source} goes live {moment:%Y-%m-%d %H:%M %Z}.")
     return "\n".join(text)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from pipeline.assemble import make_slug, shorten
-from pipeline.build import process_document
 from pipeline.pair import pair_articles
+from pipeline.process import process_document
 from pipeline.read import parse_source
 
 MIXED = (

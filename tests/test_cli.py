@@ -179,8 +179,8 @@ def test_detection_cache_is_kept_between_builds_and_reused(tmp_path, in_folder):
     data = json.loads(cache.read_text(encoding="utf-8"))
     assert data["detector"].startswith("langdetect/")
     assert len(data["entries"]) >= 2
-    from pipeline.build import make_tagger
     from pipeline.config import load_config
+    from pipeline.process import make_tagger
     tagger = make_tagger(load_config(tmp_path / "bilingual.toml"))
     tagger.detect("Ett stycke på svenska om något viktigt som hände i kommunen.")
     assert (tagger.cache.hits, tagger.cache.misses) == (1, 0)

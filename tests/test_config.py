@@ -77,4 +77,4 @@ def test_the_config_reference_is_generated_from_the_schema():
     assert (ROOT / "docs" / "config.md").read_text(encoding="utf-8") == config_reference()
     keys = {s.key.split(".")[0] for s in SCHEMA}
     assert keys == {"base_url", "languages", "default_language", "detector", "feed_items",
-                    "allow_html", "title", "description", "paths", "newsletter"}
+                    "allow_html", "timezone", "title", "description", "paths", "newsletter"}

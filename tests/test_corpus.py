@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from pipeline.build import process_document
+from pipeline.process import process_document
 from pipeline.read import parse_source
 
 from .conftest import NO_SHARED, SHARED

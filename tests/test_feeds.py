@@ -115,8 +115,8 @@ def test_feed_items_limit_and_newest_first(tmp_path):
 
 
 def test_tag_ids_survive_a_changed_slug(tmp_path):
-    from pipeline.build import make_tagger, process_document
     from pipeline.config import load_config
+    from pipeline.process import make_tagger, process_document
     from pipeline.read import parse_source
 
     from .conftest import write_site

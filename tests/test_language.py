@@ -131,7 +131,7 @@ def test_low_confidence_blocks_are_warnings_with_a_hint_to_add_a_marker(tagger):
 
 
 def test_a_block_with_no_evidence_either_way_is_reported(tagger):
-    from pipeline.build import process_document
+    from pipeline.process import process_document
     from pipeline.read import parse_source
     document, _ = parse_source("a.md", b"# Kommunens nyheter i korthet\n\n12 345 678\n",
                                ("sv", "en"))

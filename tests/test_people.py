@@ -49,6 +49,9 @@ def wait_for(condition, seconds: float = 30.0):
 def test_serve_answers_on_localhost_and_rebuilds_after_a_change(tmp_path):
     shutil.copytree(ROOT / "articles", tmp_path / "articles")
     shutil.copy(ROOT / "bilingual.toml", tmp_path / "bilingual.toml")
+    (tmp_path / "articles" / "halvfardig.md").write_text(
+        "---\ntitle: Halvfärdig text om budgeten\nlang: sv\ndate: 2025-04-01\n"
+        "draft: true\n---\nHär kommer det mer text om budgeten senare.\n", "utf-8")
     port = free_port()
     # CI may start us with SIGINT ignored (a non-interactive shell's background job);
     # give the server the default handling a terminal's Ctrl-C would meet.
@@ -61,6 +64,10 @@ def test_serve_answers_on_localhost_and_rebuilds_after_a_change(tmp_path):
         page = wait_for(lambda: fetch(f"{base}/sv/"))
         assert "Klimatveckan samlade unga" in page
         assert "/__bilingual__/status" in page  # the reload script, added by the server
+        # The preview shows drafts, with a badge, and keeps them from search engines.
+        assert "Halvfärdig text om budgeten" in page and ">Utkast</span>" in page
+        draft = fetch(f"{base}/sv/halvfardig-text-om-budgeten/")
+        assert '<meta name="robots" content="noindex">' in draft and ">Utkast</span>" in draft
         first = json.loads(fetch(f"{base}/__bilingual__/status"))
         source = tmp_path / "articles" / "klimatveckan.md"
         source.write_text(source.read_text("utf-8").replace(
@@ -78,7 +85,9 @@ def test_serve_answers_on_localhost_and_rebuilds_after_a_change(tmp_path):
         _, stderr = server.communicate(timeout=20)
     assert server.returncode == 0
     assert "Stopped." in stderr and "Traceback" not in stderr
-    on_disk = (tmp_path / "output" / "sv" / "index.html").read_text("utf-8")
+    # The preview is built beside the cache, never into the published output/.
+    assert not (tmp_path / "output").exists()
+    on_disk = (tmp_path / ".cache" / "preview" / "sv" / "index.html").read_text("utf-8")
     assert "__bilingual__" not in on_disk
 
 
@@ -142,12 +151,29 @@ def test_new_writes_a_source_that_builds_and_never_overwrites(site):
     assert (site / "articles" / "hostens-program.en.md").is_file()
     text_post = CliRunner().invoke(main, ["new", "A short note", "--lang", "en", "--format",
                                           "txt"])
-    assert text_post.exit_code == 0
-    assert (site / "articles" / "a-short-note.txt").read_text("utf-8").startswith(
-        "A short note\n")
+    assert text_post.exit_code == 0 and "It is a draft" in text_post.stdout
+    assert "delete the line 'draft: true'" in text_post.stdout
+    note = site / "articles" / "a-short-note.txt"
+    assert note.read_text("utf-8").startswith("---\ndraft: true")
+    assert "\n---\nA short note\n" in note.read_text("utf-8")
+    # New articles are drafts: their placeholder text is never published by accident.
     build = CliRunner().invoke(main, ["build"])
     assert build.exit_code == 0, build.output
-    assert "0 errors" in build.stdout
+    assert "Built 0 articles" in build.stdout and "0 errors" in build.stdout
+    assert "Left out 4 drafts (draft: true)" in build.stderr
+    assert not (site / "output" / "en" / "a-short-note").exists()
+    with_drafts = CliRunner().invoke(main, ["build", "--drafts"])
+    assert with_drafts.exit_code == 0 and "Built 3 articles" in with_drafts.stdout
+    assert ">Draft</span>" in (site / "output" / "en" / "a-short-note" / "index.html"
+                               ).read_text("utf-8")
+    # Deleting the line publishes it, and the next plain build drops the other drafts.
+    note.write_text("\n".join(line for line in note.read_text("utf-8").splitlines()
+                              if not line.startswith("draft:")) + "\n", encoding="utf-8")
+    published = CliRunner().invoke(main, ["build"])
+    assert "Built 1 article " in published.stdout and "Left out 3 drafts" in published.stderr
+    page = (site / "output" / "en" / "a-short-note" / "index.html").read_text("utf-8")
+    assert "A short note" in page and "Draft</span>" not in page and "noindex" not in page
+    assert not (site / "output" / "sv" / "oppet-hus-pa-are").exists()
 
 
 def test_init_makes_a_site_that_builds_cleanly_and_refuses_a_full_folder(tmp_path,

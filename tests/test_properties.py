@@ -19,10 +19,10 @@ import html5lib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.build import process_document
 from pipeline.config import load_config
 from pipeline.outputs import plan_outputs, render_output
 from pipeline.pair import pair_articles
+from pipeline.process import process_document
 from pipeline.read import parse_source
 from pipeline.render import make_environment
 
@@ -53,7 +53,7 @@ LINE = st.one_of(
 @cache
 def tools():
     """Config, tagger and Jinja environment, built once."""
-    from pipeline.build import make_tagger
+    from pipeline.process import make_tagger
     config = load_config(ROOT / "bilingual.toml")
     return config, make_tagger(config, cached=False), make_environment(config)
 
