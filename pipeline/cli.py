@@ -246,6 +246,11 @@ def _issue_date(given: datetime.datetime | None) -> datetime.date:
     return datetime.date.today()
 
 
+def _keys_and_sources(sets) -> str:
+    """"key (articles/key.md), …": how the newsletter names articles it left out."""
+    return ", ".join(f"{s.key} ({next(iter(s.variants.values())).source})" for s in sets)
+
+
 @main.command()
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]),
               help="Every article dated on or after this day (YYYY-MM-DD).")
@@ -286,8 +291,9 @@ def newsletter(since, keys, lang, subject, issue_date, output, config_path) -> N
     collection = collect(config, jobs=1)
     _print_diagnostics(sorted(collection.diagnostics, key=lambda d: d.sort_key()))
     try:
-        selected = select_articles(collection.sets, since=since.date() if since else None,
-                                   keys=keys)
+        selection = select_articles(collection.sets, since=since.date() if since else None,
+                                    keys=keys, held=collection.held)
+        selected = selection.articles
         issue = make_newsletter(config, make_environment(config), selected, lang=lang,
                                 date=date, subject=subject)
     except SelectionError as problem:
@@ -308,11 +314,20 @@ def newsletter(since, keys, lang, subject, issue_date, output, config_path) -> N
         click.echo(f"  {file.path:<10} {len(file.content) / 1024:6.1f} KB")
     for code, missing in issue.left_out.items():
         if missing:
-            names = ", ".join(f"{s.key} ({next(iter(s.variants.values())).source})"
-                              for s in missing)
             name = language_name(code, "en")
-            click.secho(f"Left out of the {name} part (no {name} version): {names}",
-                        fg="yellow", err=True)
+            click.secho(f"Left out of the {name} part (no {name} version): "
+                        f"{_keys_and_sources(missing)}", fg="yellow", err=True)
+    if selection.undated:
+        click.secho("Left out (no date, so --since cannot choose them): "
+                    f"{_keys_and_sources(selection.undated)}. Add a date (front matter "
+                    "'date: YYYY-MM-DD' or a dated byline), or name them with --articles.",
+                    fg="yellow", err=True)
+    if not config.newsletter.unsubscribe:
+        click.secho("warning: the newsletter has no unsubscribe link; Gmail and Yahoo "
+                    "require one-click unsubscribe from bulk senders. Set unsubscribe in the "
+                    f"[newsletter] table of {config.source.name if config.source else CONFIG_NAME}"
+                    ', for example: unsubscribe = "https://www.example.org/nyhetsbrev/avsluta"',
+                    fg="yellow", err=True)
     for name, size in issue.oversized:
         click.secho(f"warning: {name} is {size / 1024:.0f} KB; Gmail clips messages over "
                     f"{GMAIL_CLIP_BYTES // 1024} KB. Choose fewer articles.", fg="yellow",

@@ -64,6 +64,12 @@ SCHEMA: tuple[Setting, ...] = (
             "<site title> <newsletter@<host>>", "From: of the newsletter drafts."),
     Setting("newsletter.reply_to", "text with an e-mail address", "",
             "Reply-To: of the newsletter drafts (none when empty)."),
+    Setting("newsletter.unsubscribe", "https:// URL or mailto: address", "",
+            "Where readers unsubscribe: a link in every language part and the "
+            "List-Unsubscribe header. An https:// URL also gets List-Unsubscribe-Post "
+            "(one-click, RFC 8058) and must accept a POST; a mailto: address gets no "
+            "one-click header. http:// is refused: one-click needs HTTPS. Never given UTM "
+            "parameters. Without it, `newsletter` warns."),
     Setting("newsletter.utm_source", "text", "", "Added to every newsletter link when set."),
     Setting("newsletter.utm_medium", "text", "", "Added to every newsletter link when set."),
     Setting("newsletter.utm_campaign", "text", "", "Added to every newsletter link when set."),
@@ -260,11 +266,18 @@ def load_config(path: Path | None = None, **overrides: Path | None) -> Config:
             fail(key, f"'newsletter.{key}' {newsletter[key]!r} holds no e-mail address",
                  f'write for example {key} = "Nordvik kommun <nyhetsbrev@example.org>"',
                  "newsletter")
+    if "unsubscribe" in newsletter:
+        problem = _unsubscribe_problem(newsletter["unsubscribe"])
+        if problem:
+            fail("unsubscribe", f"'newsletter.unsubscribe' {newsletter['unsubscribe']!r} "
+                 f"{problem[0]}", problem[1], "newsletter")
     host = re.sub(r"^www\.", "", re.match(r"https?://([^/:]+)", base_url).group(1))
     settings_newsletter = NewsletterSettings(
         sender=newsletter.get("from", f"{titles[default_language]} <newsletter@{host}>"),
         reply_to=newsletter.get("reply_to", ""),
-        utm=tuple((key, newsletter[key]) for key in _NEWSLETTER_KEYS[2:] if key in newsletter),
+        utm=tuple((key, newsletter[key]) for key in _NEWSLETTER_KEYS
+                  if key.startswith("utm_") and key in newsletter),
+        unsubscribe=newsletter.get("unsubscribe", ""),
     )
 
     config = Config(

@@ -26,6 +26,7 @@ class NewsletterSettings:
     sender: str  #: From: header, e.g. "Nordvik kommun <nyhetsbrev@example.org>"
     reply_to: str  #: Reply-To: header, "" for none
     utm: tuple[tuple[str, str], ...]  #: UTM parameters added to every link, in order
+    unsubscribe: str = ""  #: https:// or mailto: address for List-Unsubscribe, "" for none
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,8 @@
 
 The HTML is a 600 px table layout that narrows to any phone, with every style inlined
 by css-inline (mail clients drop <style> blocks), absolute links with optional UTM
-parameters, and a hidden preheader. No disk access here: the CLI writes the files.
+parameters, a hidden preheader and an unsubscribe link per language with the matching
+List-Unsubscribe headers. No disk access here: the CLI writes the files.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import difflib
 import email.policy
 import hashlib
 from dataclasses import dataclass
+from email.headerregistry import HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage
 from email.utils import format_datetime
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -28,18 +30,28 @@ TEXT = {
     "sv": {"subject": "Nyheter från {site}", "intro": "Det här har hänt sedan sist.",
            "read_more": "Läs mer", "summary": "sammanfattning",
            "jump": "Svensk version längre ner",
-           "footer": "Du får det här brevet från {site}. Alla artiklar finns på {url}",
+           "footer": "Du får det här brevet från {site}. Alla artiklar finns på",
+           "unsubscribe": "Avsluta prenumerationen",
            "preheader": "{count} artiklar: {titles}", "preheader_one": "{titles}"},
     "en": {"subject": "News from {site}", "intro": "Here is what has happened lately.",
            "read_more": "Read more", "summary": "summary",
            "jump": "English version below",
-           "footer": "You receive this e-mail from {site}. All articles are at {url}",
+           "footer": "You receive this e-mail from {site}. All articles are at",
+           "unsubscribe": "Unsubscribe",
            "preheader": "{count} articles: {titles}", "preheader_one": "{titles}"},
 }
 
 
 class SelectionError(ValueError):
     """The requested articles cannot be put in a newsletter; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """The articles chosen for a newsletter, and those a date could not choose."""
+
+    articles: list[ArticleSet]  #: chosen, newest first
+    undated: list[ArticleSet]  #: with ``since``: no variant has a date, so never chosen; by key
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,10 +65,25 @@ class Newsletter:
 
 
 def select_articles(sets: list[ArticleSet], *, since: datetime.date | None = None,
-                    keys: tuple[str, ...] = ()) -> list[ArticleSet]:
-    """Articles by translation key, or dated on or after ``since``; newest first."""
+                    keys: tuple[str, ...] = (), held=()) -> Selection:
+    """Articles by translation key, or dated on or after ``since``; newest first.
+
+    With ``since``, articles without any date are reported in ``Selection.undated``
+    rather than dropped silently: the editor may have meant to include them. ``held``
+    (drafts and scheduled articles, never sent) only sharpens the error for such a key.
+    """
+    undated: list[ArticleSet] = []
     if keys:
         known = {s.key: s for s in sets}
+        unpublished = {h.key: h for h in held}
+        waiting = [unpublished[key] for key in keys if key not in known and key in unpublished]
+        if waiting:
+            raise SelectionError("; ".join(
+                f"'{h.key}' is not published yet: " + (
+                    f"it is a draft (remove 'draft: true' from {h.source})"
+                    if h.reason == "draft" else
+                    f"it goes live {h.moment:%Y-%m-%d %H:%M} ({h.source})")
+                for h in waiting))
         unknown = [key for key in keys if key not in known]
         if unknown:
             hints = []
@@ -70,11 +97,16 @@ def select_articles(sets: list[ArticleSet], *, since: datetime.date | None = Non
     else:
         chosen = [s for s in sets if since and any(
             a.date and a.date >= since for a in s.variants.values())]
+        undated = sorted((s for s in sets if not any(a.date for a in s.variants.values())),
+                         key=lambda s: s.key)
         if not chosen:
+            also = (f" ({len(undated)} without a date cannot be chosen by date: "
+                    f"{', '.join(s.key for s in undated)})" if undated else "")
             raise SelectionError(f"no article is dated {since.isoformat() if since else ''} or "
-                                 "later; choose an earlier --since date or name articles "
+                                 f"later{also}; choose an earlier --since date or name articles "
                                  "with --articles")
-    return sorted(chosen, key=lambda s: sort_key(next(iter(s.variants.values()))))
+    return Selection(sorted(chosen, key=lambda s: sort_key(next(iter(s.variants.values())))),
+                     undated)
 
 
 def with_tracking(url: str, utm: tuple[tuple[str, str], ...]) -> str:
@@ -150,7 +182,12 @@ def _section(config: Config, urls: Urls, selected: list[ArticleSet], lang: str) 
         "summary_label": words["summary"],
         "subject": words["subject"].format(site=site),
         "home_url": with_tracking(urls.absolute(urls.index_path(lang)), config.newsletter.utm),
-        "footer": words["footer"].format(site=site, url=urls.absolute(urls.index_path(lang))),
+        "home_address": urls.absolute(urls.index_path(lang)),
+        "footer": words["footer"].format(site=site),
+        # Never with_tracking(): a changed URL can break a signed unsubscribe token, and
+        # an unsubscribe is not a campaign visit to be measured.
+        "unsubscribe": config.newsletter.unsubscribe,
+        "unsubscribe_text": words["unsubscribe"],
         "articles": articles,
     }
 
@@ -180,13 +217,36 @@ def _mail_view(config: Config, urls: Urls, parts: list[dict], subject: str | Non
     }
 
 
+class _VerbatimHeader(UnstructuredHeader):
+    """A header written on one line as given: the stock folder turns a URL longer than a
+    line into RFC 2047 encoded-words, which RFC 2369 does not allow in List-Unsubscribe."""
+
+    def fold(self, *, policy: email.policy.Policy) -> str:
+        """``Name: value`` and the line end; config.py keeps the value ASCII and short."""
+        return f"{self.name}: {self}{policy.linesep}"
+
+
+def _eml_policy() -> email.policy.EmailPolicy:
+    """SMTP policy (CRLF, 78 columns) whose List-Unsubscribe is never folded or encoded."""
+    # A registry of our own: clone() would share, and so change, the stdlib SMTP policy's.
+    registry = HeaderRegistry()
+    registry.map_to_type("list-unsubscribe", _VerbatimHeader)
+    return email.policy.SMTP.clone(header_factory=registry)
+
+
 def _eml(config: Config, mail: dict, html: str, text: str, date: datetime.date) -> bytes:
     """A draft message: multipart/alternative, text then HTML, UTF-8, CRLF line ends."""
-    message = EmailMessage(policy=email.policy.SMTP)
+    message = EmailMessage(policy=_eml_policy())
     message["Subject"] = mail["subject"]
     message["From"] = config.newsletter.sender
     if config.newsletter.reply_to:
         message["Reply-To"] = config.newsletter.reply_to
+    unsubscribe = config.newsletter.unsubscribe
+    if unsubscribe:
+        message["List-Unsubscribe"] = f"<{unsubscribe}>"
+        if unsubscribe.startswith("https://"):
+            # RFC 8058 §3.1: one-click is defined for HTTPS URIs only; mailto: gets none.
+            message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message["Date"] = format_datetime(datetime.datetime(date.year, date.month, date.day, 8, 0,
                                                         tzinfo=datetime.UTC))
     digest = hashlib.sha256((html + text).encode("utf-8")).hexdigest()

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import datetime
 import email
 import email.policy
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import html5lib
 import pytest
 from click.testing import CliRunner
 
+from pipeline.build import collect
 from pipeline.cli import main
-from pipeline.newsletter import GMAIL_CLIP_BYTES, with_tracking
+from pipeline.config import ConfigError, load_config
+from pipeline.newsletter import GMAIL_CLIP_BYTES, SelectionError, select_articles, with_tracking
 
-from .conftest import ROOT
+from .conftest import ROOT, write_site
 
 DATE = "2025-09-08"
 
@@ -146,12 +150,19 @@ def test_newsletters_are_byte_identical(tmp_path):
     assert outputs[0] == outputs[1] and len(outputs[0]) == 9
 
 
+def site_config(folder: Path, newsletter: str) -> Path:
+    """The bundled site's config in ``folder``, its [newsletter] table replaced."""
+    text = (ROOT / "bilingual.toml").read_text(encoding="utf-8").split("\n[newsletter]")[0]
+    text = text.replace('[paths]\narticles = "articles"',
+                        f'[paths]\narticles = "{(ROOT / "articles").as_posix()}"')
+    path = folder / "bilingual.toml"
+    path.write_text(f"{text}\n[newsletter]\n{newsletter}", encoding="utf-8")
+    return path
+
+
 def test_one_language_and_utm_parameters(tmp_path):
-    config = tmp_path / "bilingual.toml"
-    config.write_text((ROOT / "bilingual.toml").read_text(encoding="utf-8").replace(
-        '[paths]\narticles = "articles"', f'[paths]\narticles = "{ROOT / "articles"}"')
-        + '\n[newsletter]\nfrom = "Nordvik <nyheter@example.org>"\n'
-          'utm_source = "newsletter"\nutm_medium = "email"\n', encoding="utf-8")
+    config = site_config(tmp_path, 'from = "Nordvik <nyheter@example.org>"\n'
+                                   'utm_source = "newsletter"\nutm_medium = "email"\n')
     result = CliRunner().invoke(main, ["newsletter", "--config", str(config), "--lang", "sv",
                                        "--articles", "klimatveckan,oppet-hus", "--date", DATE,
                                        "--subject", "Höstens nyheter",
@@ -205,3 +216,170 @@ def test_path_of_the_default_folder(tmp_path, monkeypatch):
                                        "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert Path(ROOT / "output" / "newsletter" / DATE / "en.html").is_file()
+
+
+# Unsubscribe (RFC 2369 / RFC 8058) and articles a date cannot choose.
+
+#: Longer than a header line, with a query, as a signed per-list address would be.
+UNSUBSCRIBE = ("https://lists.example.org/nordvik/avsluta?lista=internationellt"
+               "&signatur=0f3c9a77d2e14b5a8c6e1f0a9b2d4c6e8f1a3b5c7d9e")
+LABELS = {"sv": "Avsluta prenumerationen", "en": "Unsubscribe"}
+
+
+def links(html: str) -> list[dict]:
+    """Every <a> as href, text and the lang of the newsletter part (id="part-…") holding it."""
+    tree = html5lib.parse(html, namespaceHTMLElements=False)
+    parts = {a: td.get("lang") for td in tree.iter("td") if td.get("id", "").startswith("part-")
+             for a in td.iter("a")}
+    return [{"part": parts.get(a), "href": a.get("href"), "text": "".join(a.itertext())}
+            for a in tree.iter("a")]
+
+
+@pytest.fixture(scope="module")
+def unsubscribable(tmp_path_factory):
+    """All three editions with an https unsubscribe address and UTM tracking switched on."""
+    folder = tmp_path_factory.mktemp("unsubscribe")
+    config = site_config(folder, f'unsubscribe = "{UNSUBSCRIBE}"\nutm_source = "brev"\n')
+    result = CliRunner().invoke(main, ["newsletter", "--config", str(config), "--since",
+                                       "2025-01-01", "--date", DATE, "--output",
+                                       str(folder / "out")])
+    assert result.exit_code == 0, result.output
+    return folder / "out", result
+
+
+def test_every_language_part_has_its_own_unsubscribe_link(unsubscribable):
+    folder, _ = unsubscribable
+    for edition, parts in (("sv", ["sv"]), ("en", ["en"]), ("both", ["sv", "en"])):
+        found = links((folder / f"{edition}.html").read_text(encoding="utf-8"))
+        for lang in parts:
+            mine = [(link["href"], link["text"].strip()) for link in found
+                    if link["part"] == lang]
+            assert (UNSUBSCRIBE, LABELS[lang]) in mine, (edition, lang)
+            assert [href for href, _ in mine].count(UNSUBSCRIBE) == 1
+        assert {link["part"] for link in found if link["href"] == UNSUBSCRIBE} == set(parts)
+
+
+def test_footer_web_address_is_a_link(unsubscribable):
+    folder, _ = unsubscribable
+    found = links((folder / "both.html").read_text(encoding="utf-8"))
+    for lang in ("sv", "en"):
+        home = f"https://www.example.org/{lang}/"
+        footer = [link for link in found if link["part"] == lang and link["text"] == home]
+        assert footer and footer[0]["href"] == f"{home}?utm_source=brev"
+
+
+def test_unsubscribe_address_never_gets_utm_parameters(unsubscribable):
+    folder, _ = unsubscribable
+    found = links((folder / "both.html").read_text(encoding="utf-8"))
+    articles = [link for link in found if "/sv/" in link["href"] or "/en/" in link["href"]]
+    assert articles and all("utm_source=brev" in link["href"] for link in articles)
+    assert not [link for link in found if link["href"].startswith(UNSUBSCRIBE + "&")]
+    text = (folder / "both.txt").read_text(encoding="utf-8")
+    assert "utm_source" not in text.split(UNSUBSCRIBE, 1)[1].split("\n", 1)[0]
+
+
+def test_text_part_has_each_unsubscribe_line(unsubscribable):
+    folder, _ = unsubscribable
+    lines = (folder / "both.txt").read_text(encoding="utf-8").splitlines()
+    wanted = [f"{LABELS[lang]}: {UNSUBSCRIBE}" for lang in ("sv", "en")]
+    assert [line for line in lines if line in wanted] == wanted  # Swedish part first
+    for lang in ("sv", "en"):
+        assert f"{LABELS[lang]}: {UNSUBSCRIBE}" in (folder / f"{lang}.txt").read_text(
+            encoding="utf-8")
+
+
+def test_https_address_gives_one_click_headers_verbatim(unsubscribable):
+    folder, result = unsubscribable
+    raw = (folder / "both.eml").read_bytes()
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert message["List-Unsubscribe"] == f"<{UNSUBSCRIBE}>"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # On one line as written: providers do not decode RFC 2047 words in this header.
+    assert f"\r\nList-Unsubscribe: <{UNSUBSCRIBE}>\r\n".encode() in raw
+    assert "unsubscribe link" not in result.stderr
+
+
+@pytest.mark.parametrize(("setting", "expected"), [
+    ('unsubscribe = "mailto:avsluta@example.org?subject=avsluta"\n',
+     "<mailto:avsluta@example.org?subject=avsluta>"),
+    ("", None),
+])
+def test_mailto_gets_no_one_click_header_and_none_gets_no_header(tmp_path, setting, expected):
+    config = site_config(tmp_path, setting)
+    result = CliRunner().invoke(main, ["newsletter", "--config", str(config), "--articles",
+                                       "oppet-hus", "--lang", "sv", "--date", DATE,
+                                       "--output", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    message = email.message_from_bytes((tmp_path / "out" / "sv.eml").read_bytes(),
+                                       policy=email.policy.default)
+    assert message["List-Unsubscribe"] == expected
+    assert message["List-Unsubscribe-Post"] is None
+    html = (tmp_path / "out" / "sv.html").read_text(encoding="utf-8")
+    assert ("Avsluta prenumerationen" in html) == bool(expected)
+
+
+def test_without_an_address_one_warning_names_the_key(tmp_path):
+    config = site_config(tmp_path, 'from = "Nordvik <nyheter@example.org>"\n')
+    result = CliRunner().invoke(main, ["newsletter", "--config", str(config), "--since",
+                                       "2025-01-01", "--date", DATE, "--output",
+                                       str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert len(list((tmp_path / "out").iterdir())) == 9  # still written
+    # One warning for the run, not one per language or file.
+    warning = [line for line in result.stderr.splitlines() if "unsubscribe" in line]
+    assert len(warning) == 1 and result.stderr.count("no unsubscribe link") == 1
+    assert "[newsletter] table of bilingual.toml" in warning[0]
+    assert 'unsubscribe = "https://' in warning[0]
+
+
+UNDATED = "---\ntitle: Utan datum\nlang: sv\n---\n\nDen här texten saknar ett datum helt.\n"
+DATED = ("---\ntitle: Med datum\ndate: 2025-06-01\nlang: sv\n---\n\n"
+         "Den här texten har ett datum i sitt huvud.\n")
+
+
+def test_undated_articles_are_listed_with_what_to_do(tmp_path):
+    write_site(tmp_path, {"utan-datum.md": UNDATED, "med-datum.md": DATED},
+               config='base_url = "https://example.org/"\n[newsletter]\n'
+                      'unsubscribe = "mailto:avsluta@example.org"\n')
+    result = CliRunner().invoke(main, ["newsletter", "--config", str(tmp_path / "bilingual.toml"),
+                                       "--since", "2025-01-01", "--lang", "sv", "--date", DATE,
+                                       "--output", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "Med datum" in (tmp_path / "out" / "sv.html").read_text(encoding="utf-8")
+    listed = [line for line in result.stderr.splitlines() if "no date" in line]
+    assert len(listed) == 1
+    assert "utan-datum (articles/utan-datum.md)" in listed[0]
+    assert "med-datum" not in listed[0]
+    assert "Add a date" in listed[0] and "--articles" in listed[0]
+
+
+def test_selection_reports_undated_articles(site):
+    config = site({"utan-datum.md": UNDATED, "med-datum.md": DATED})
+    sets = collect(config, jobs=1).sets
+    chosen = select_articles(sets, since=datetime.date(2025, 1, 1))
+    assert [s.key for s in chosen.articles] == ["med-datum"]
+    assert [s.key for s in chosen.undated] == ["utan-datum"]
+    assert select_articles(sets, keys=("utan-datum",)).undated == []  # chosen by name: fine
+    with pytest.raises(SelectionError, match="without a date cannot be chosen by date: "
+                                             "utan-datum"):
+        select_articles(sets, since=datetime.date(2025, 7, 1))
+
+
+@pytest.mark.parametrize(("value", "words"), [
+    ("http://www.example.org/avsluta", "one-click unsubscribe (RFC 8058) needs https://"),
+    ("www.example.org/avsluta", "neither an https:// URL nor a mailto: address"),
+    ("mailto:avsluta", "neither an https:// URL nor a mailto: address"),
+    ("https://www.example.org/avsluta nu", "which a mail header cannot carry"),
+    ("https://www.example.org/avsluta-prenumeration/å", "which a mail header cannot carry"),
+])
+def test_bad_unsubscribe_value_is_a_config_error(tmp_path, value, words):
+    path = tmp_path / "bilingual.toml"
+    path.write_text(f'\n[newsletter]\nfrom = "N <n@example.org>"\nunsubscribe = "{value}"\n',
+                    encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    diagnostic = caught.value.diagnostic
+    assert (diagnostic.path, diagnostic.line) == (str(path), 4)
+    assert "'newsletter.unsubscribe'" in diagnostic.message and words in diagnostic.message
+    assert diagnostic.hint
+    assert f"{path}:4:" in diagnostic.format()

@@ -54,7 +54,7 @@ def main() -> int:
             return 1
         issue = make_newsletter(config, make_environment(config),
                                 select_articles(collect(config).sets,
-                                                since=datetime.date(2000, 1, 1)),
+                                                since=datetime.date(2000, 1, 1)).articles,
                                 lang="both", date=datetime.date(2025, 9, 8))
         write_outputs(Path(folder) / "newsletter", issue.files)
         handler = functools.partial(QuietHandler, directory=folder)
