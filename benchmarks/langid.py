@@ -200,7 +200,7 @@ def main() -> int:
         import lingua  # noqa: F401
         systems.append(Bilingual("lingua"))
     except ImportError:
-        print("(lingua column left out: pip install 'bilingual[lingua]')", file=sys.stderr)
+        print("(lingua column left out: pip install 'bilingual-publish[lingua]')", file=sys.stderr)
 
     rows: dict[str, list[str]] = {}
     counts: dict[str, int] = {}

@@ -43,7 +43,7 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("default_language", "one of `languages`", "sv",
             "Language of the start page and of x-default."),
     Setting("detector", '"langdetect" or "lingua"', "langdetect",
-            "Language detector. lingua needs `pip install 'bilingual[lingua]'`."),
+            "Language detector. lingua needs `pip install 'bilingual-publish[lingua]'`."),
     Setting("feed_items", "whole number, at least 1", 20,
             "How many of the newest articles each feed carries."),
     Setting("allow_html", "true or false", False,

@@ -222,7 +222,7 @@ class LinguaDetector:
         except ImportError as missing:
             raise RuntimeError(
                 "detector = \"lingua\" needs the optional extra: "
-                "pip install 'bilingual[lingua]'") from missing
+                "pip install 'bilingual-publish[lingua]'") from missing
         self.languages = tuple(sorted(languages))
         self.version = detector_version(self.name)
         self._by_language = {

@@ -141,7 +141,7 @@ def test_a_block_with_no_evidence_either_way_is_reported(tagger):
 
 
 def test_lingua_detector_when_installed():
-    pytest.importorskip("lingua", reason="the optional extra bilingual[lingua] is not "
+    pytest.importorskip("lingua", reason="the optional extra bilingual-publish[lingua] is not "
                         "installed; `make test` installs it")
     lingua = make_detector("lingua", ("sv", "en"))
     assert lingua.detect("Kommunen arbetar med vatten och skolor.").lang == "sv"
