@@ -422,7 +422,8 @@ def new(title: str, lang: str | None, pair: bool, kind: str, config_path: Path |
 @click.option("--force", is_flag=True,
               help="Use a folder that is not empty (existing files are never changed).")
 def init(folder: Path, force: bool) -> None:
-    """Create a new site: bilingual.toml, example articles, .gitignore and a CI workflow.
+    """Create a new site: bilingual.toml, example articles, .gitignore, a CI workflow and
+    requirements.txt (naming this version of bilingual, for CI).
 
     \b
     Example:

@@ -7,9 +7,9 @@ anything is written.
 from __future__ import annotations
 
 import datetime
-import shutil
 from pathlib import Path
 
+from . import __version__
 from .assemble import make_slug
 from .config import CONFIG_NAME
 
@@ -40,22 +40,32 @@ def init_site(folder: Path, force: bool = False) -> list[Path]:
         raise ScaffoldError(f"{folder} is not empty; choose an empty folder, or add --force "
                             "to add the missing files without changing any existing one")
     plan = {
-        CONFIG_NAME: SKELETON / "bilingual.toml",
-        ".gitignore": SKELETON / "gitignore",
-        ".github/workflows/build.yml": SKELETON / "build.yml",
+        CONFIG_NAME: (SKELETON / "bilingual.toml").read_bytes(),
+        ".gitignore": (SKELETON / "gitignore").read_bytes(),
+        ".github/workflows/build.yml": (SKELETON / "build.yml").read_bytes(),
+        "requirements.txt": site_requirements().encode("utf-8"),
     }
     for source in sorted((SKELETON / "articles").iterdir()):
-        plan[f"articles/{source.name}"] = source
+        plan[f"articles/{source.name}"] = source.read_bytes()
     created = []
-    for name, source in plan.items():
+    for name, content in plan.items():
         target = folder / name
-        if target.exists():
-            continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
+        try:
+            with target.open("xb") as stream:  # "x": never overwrite what is there
+                stream.write(content)
+        except FileExistsError:
+            continue
         created.append(target)
     (folder / "templates").mkdir(exist_ok=True)
     return created
+
+
+def site_requirements() -> str:
+    """requirements.txt for a new site: this very version, so that CI builds the site
+    with the bilingual that made it, and an upgrade is a deliberate one-line change."""
+    template = (SKELETON / "requirements").read_text(encoding="utf-8")
+    return template.replace("{version}", __version__)
 
 
 def new_article(articles: Path, title: str, *, lang: str, pair: bool, kind: str,
