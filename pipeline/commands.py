@@ -1,0 +1,220 @@
+"""The commands for content work: `new`, `init`, `status` and `newsletter`.
+
+``pipeline.cli`` adds them to the ``bilingual`` group; like every command they only
+read options, call the library, print and set the exit code.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .build import collect
+from .config import CONFIG_NAME
+from .console import chosen_date, load_or_exit, plural, print_diagnostics
+from .process import display_path
+
+
+def _keys_and_sources(sets) -> str:
+    """"key (articles/key.md), …": how the newsletter names articles it left out."""
+    return ", ".join(f"{s.key} ({next(iter(s.variants.values())).source})" for s in sets)
+
+
+@click.command()
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]),
+              help="Every article dated on or after this day (YYYY-MM-DD).")
+@click.option("--articles", "keys", multiple=True, metavar="KEY",
+              help="An article by its key (file name without .txt/.md/.sv.md); repeat the "
+                   "option or separate keys with commas.")
+@click.option("--lang", type=click.Choice(["sv", "en", "both"]), default="both",
+              show_default=True, help="One language, or each language plus both.html.")
+@click.option("--subject", help="Subject line (default: 'Nyheter från …' / 'News from …').")
+@click.option("--date", "issue_date", type=click.DateTime(["%Y-%m-%d"]),
+              help="Issue date for the folder name and Date: header (default: today, or "
+                   "SOURCE_DATE_EPOCH).")
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the files (default: <output>/newsletter/<date>/).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help=f"Config file (default: ./{CONFIG_NAME}).")
+def newsletter(since, keys, lang, subject, issue_date, output, config_path) -> None:
+    """Write an e-mail newsletter: HTML, plain text and a draft .eml per language.
+
+    \b
+    Examples:
+      bilingual newsletter --since 2025-03-01
+      bilingual newsletter --articles oppet-hus,klimatveckan --lang sv
+    """
+    from .newsletter import GMAIL_CLIP_BYTES, SelectionError, make_newsletter, select_articles
+    from .render import language_name, make_environment
+    from .write import write_outputs
+
+    config = load_or_exit(config_path)
+    keys = tuple(key.strip() for value in keys for key in value.split(",") if key.strip())
+    if since and keys:
+        raise click.UsageError("use either --since or --articles, not both")
+    if not since and not keys:
+        click.secho("error: no articles chosen; add --since YYYY-MM-DD or --articles KEY",
+                    fg="red", err=True)
+        sys.exit(1)
+    date = chosen_date(issue_date)
+    collection = collect(config, jobs=1)
+    print_diagnostics(sorted(collection.diagnostics, key=lambda d: d.sort_key()))
+    try:
+        selection = select_articles(collection.sets, since=since.date() if since else None,
+                                    keys=keys, held=collection.held)
+        selected = selection.articles
+        issue = make_newsletter(config, make_environment(config), selected, lang=lang,
+                                date=date, subject=subject)
+    except SelectionError as problem:
+        click.secho(f"error: {problem}. Nothing was written.", fg="red", err=True)
+        sys.exit(1)
+    target = (output or config.output / "newsletter" / date.isoformat()).resolve()
+    for name, folder in (("articles", config.articles), ("templates", config.templates)):
+        if target == folder or target.is_relative_to(folder) or config.root == target:
+            click.secho(f"error: refusing to write the newsletter into the {name} folder "
+                        f"{folder}; choose another --output. Nothing was written.",
+                        fg="red", err=True)
+            sys.exit(1)
+    write_outputs(target, issue.files)
+    shown = display_path(target, Path.cwd())
+    click.echo(f"Newsletter {date.isoformat()} with {plural(len(selected), 'article')} "
+               f"in {shown}/:")
+    for file in issue.files:
+        click.echo(f"  {file.path:<10} {len(file.content) / 1024:6.1f} KB")
+    for code, missing in issue.left_out.items():
+        if missing:
+            name = language_name(code, "en")
+            click.secho(f"Left out of the {name} part (no {name} version): "
+                        f"{_keys_and_sources(missing)}", fg="yellow", err=True)
+    if selection.undated:
+        click.secho("Left out (no date, so --since cannot choose them): "
+                    f"{_keys_and_sources(selection.undated)}. Add a date (front matter "
+                    "'date: YYYY-MM-DD' or a dated byline), or name them with --articles.",
+                    fg="yellow", err=True)
+    if not config.newsletter.unsubscribe:
+        click.secho("warning: the newsletter has no unsubscribe link; Gmail and Yahoo "
+                    "require one-click unsubscribe from bulk senders. Set unsubscribe in the "
+                    f"[newsletter] table of {config.source.name if config.source else CONFIG_NAME}"
+                    ', for example: unsubscribe = "https://www.example.org/nyhetsbrev/avsluta"',
+                    fg="yellow", err=True)
+    for name, size in issue.oversized:
+        click.secho(f"warning: {name} is {size / 1024:.0f} KB; Gmail clips messages over "
+                    f"{GMAIL_CLIP_BYTES // 1024} KB. Choose fewer articles.", fg="yellow",
+                    err=True)
+    sys.exit(1 if any(d.severity == "error" for d in collection.diagnostics) else 0)
+
+
+@click.command()
+@click.argument("title")
+@click.option("--lang", type=click.Choice(["sv", "en"]), default=None,
+              help="Language of the article (default: default_language).")
+@click.option("--pair", is_flag=True, help="Write both slug.sv.md and slug.en.md.")
+@click.option("--format", "kind", type=click.Choice(["md", "txt"]), default="md",
+              show_default=True, help="Markdown with front matter, or plain text.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help=f"Config file (default: ./{CONFIG_NAME}).")
+def new(title: str, lang: str | None, pair: bool, kind: str, config_path: Path | None) -> None:
+    """Start a new article with its front matter filled in.
+
+    The file name comes from the title (å→a, ä→a, ö→o); the date is today's. The
+    article starts as a draft (draft: true): it is published once you delete that line.
+    An existing file is never overwritten.
+
+    \b
+    Examples:
+      bilingual new "Öppet hus i stadshuset"
+      bilingual new "Open day" --lang en
+      bilingual new "Öppet hus" --pair
+    """
+    from .scaffold import ScaffoldError, new_article
+
+    config = load_or_exit(config_path)
+    try:
+        created = new_article(config.articles, title, lang=lang or config.default_language,
+                              pair=pair, kind=kind, languages=config.languages,
+                              today=chosen_date(None))
+    except ScaffoldError as problem:
+        click.secho(f"error: {problem}", fg="red", err=True)
+        sys.exit(1)
+    for path in created:
+        click.echo(f"Created {display_path(path, Path.cwd())}")
+    click.echo(f"{'They are drafts' if len(created) > 1 else 'It is a draft'}: "
+               "`bilingual serve` shows it, `bilingual build` leaves it out. To publish, "
+               "delete the line 'draft: true' at the top.")
+
+
+@click.command()
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path),
+                default=Path("."))
+@click.option("--force", is_flag=True,
+              help="Use a folder that is not empty (existing files are never changed).")
+def init(folder: Path, force: bool) -> None:
+    """Create a new site: bilingual.toml, example articles, .gitignore, a CI workflow and
+    requirements.txt (naming this version of bilingual, for CI).
+
+    \b
+    Example:
+      bilingual init min-webbplats
+      cd min-webbplats && bilingual serve
+    """
+    from .scaffold import ScaffoldError, init_site
+
+    try:
+        created = init_site(folder, force=force)
+    except ScaffoldError as problem:
+        click.secho(f"error: {problem}", fg="red", err=True)
+        sys.exit(1)
+    for path in created:
+        click.echo(f"Created {display_path(path, Path.cwd())}")
+    click.echo(f"Next: edit {display_path(folder / CONFIG_NAME, Path.cwd())}, then run "
+               "`bilingual serve` in that folder.")
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (for CI) instead of a table.")
+@click.option("--fail-on", "fail_on", default="",
+              help="Exit 1 if any translation is in these states: missing,stale,summary.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help=f"Config file (default: ./{CONFIG_NAME}).")
+def status(as_json: bool, fail_on: str, config_path: Path | None) -> None:
+    """Show which articles lack a translation, only summarise, or fell behind.
+
+    A translation is stale when the other language's source changed after it (by git
+    history when the site is in git, else by when bilingual first saw each version).
+
+    \b
+    Examples:
+      bilingual status
+      bilingual status --json --fail-on missing,stale
+    """
+    from .status import status_table, translation_status
+
+    states = {state.strip() for state in fail_on.split(",") if state.strip()}
+    unknown = states - {"missing", "stale", "summary"}
+    if unknown:
+        raise click.UsageError(f"--fail-on takes missing, stale, summary; not "
+                               f"{', '.join(sorted(unknown))}")
+    config = load_or_exit(config_path)
+    collection = collect(config, jobs=1)
+    print_diagnostics([d for d in collection.diagnostics if d.severity == "error"])
+    rows = translation_status(config, collection.sets, collection.diagnostics,
+                              collection.digests, collection.held)
+    if as_json:
+        from .report import held_view
+
+        click.echo(json.dumps([{
+            "key": r.key, "title": r.title, "languages": list(r.languages),
+            "missing": list(r.missing), "summary": list(r.summaries), "stale": list(r.stale),
+            "unsure_blocks": r.unsure_blocks, "sources": list(r.sources),
+            "published": r.published, "held": [held_view(h) for h in r.held]}
+            for r in rows], ensure_ascii=False, indent=2))
+    else:
+        click.echo(status_table(rows, config.languages))
+    published = [r for r in rows if r.published]  # an unpublished draft fails nothing yet
+    failing = {"missing": any(r.missing for r in published),
+               "stale": any(r.stale for r in published),
+               "summary": any(r.summaries for r in published)}
+    sys.exit(1 if any(failing[state] for state in states) else 0)

@@ -1,0 +1,50 @@
+"""How the commands talk to people: diagnostics on stderr, plurals, the config loaded
+or a clean exit 1, and the date a command takes as "today"."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from .config import CONFIG_NAME, ConfigError, find_config, load_config
+from .model import Config
+
+
+def print_diagnostics(diagnostics) -> None:
+    """Every diagnostic on stderr, errors and warnings coloured on a terminal."""
+    for diagnostic in diagnostics:
+        colour = "red" if diagnostic.severity == "error" else "yellow"
+        click.secho(diagnostic.format(), fg=colour, err=True)
+
+
+def load_or_exit(config_path: Path | None, **overrides: Path | None) -> Config:
+    """Load the given config, ./bilingual.toml, or the defaults; exit 1 on a bad config."""
+    path = config_path or find_config()
+    try:
+        config = load_config(path, **overrides)
+    except ConfigError as problem:
+        print_diagnostics([problem.diagnostic])
+        sys.exit(1)
+    if path is None:
+        click.secho(f"note: no {CONFIG_NAME} in {Path.cwd()}; using the defaults "
+                    f"(languages sv, en; base_url {config.base_url})", fg="yellow", err=True)
+    return config
+
+
+def plural(count: int, word: str) -> str:
+    """"1 error", "2 errors"."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def chosen_date(given: datetime.datetime | None) -> datetime.date:
+    """--date, else SOURCE_DATE_EPOCH (reproducible builds), else today."""
+    if given is not None:
+        return given.date()
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.UTC).date()
+    return datetime.date.today()
