@@ -8,6 +8,7 @@ heading, its body that language's blocks in source order.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import replace
 
@@ -153,7 +154,8 @@ def assemble_articles(document: SourceDocument, blocks: tuple[Block, ...], metad
         slug = make_slug(_per_language(meta.get("slug"), lang, primary) or title)
         articles.append(Article(
             key=document.key, lang=lang, title=title, slug=slug,
-            date=metadata.date, publisher=metadata.publisher, author=meta.get("author"),
+            date=metadata.date or _publish_day(meta), publisher=metadata.publisher,
+            author=meta.get("author"),
             summary=summary, tags=tuple(meta.get("tags", ())), blocks=body,
             source=document.path, title_line=title_line,
             word_count=sum(len(b.text.split()) for b in body if b.lang == lang
@@ -163,6 +165,13 @@ def assemble_articles(document: SourceDocument, blocks: tuple[Block, ...], metad
             publish_at=meta.get("publish_at"),
         ))
     return articles, diagnostics
+
+
+def _publish_day(meta: dict) -> datetime.date | None:
+    """The day of ``publish_at`` (in its own zone), for an article with no other date:
+    it is the day the article appears, so feeds and indexes can place it."""
+    moment = meta.get("publish_at")
+    return moment.date() if moment is not None else None
 
 
 def _languages_with_titles(content: list[Block], meta: dict) -> list[str]:

@@ -243,3 +243,13 @@ def test_newsletters_never_carry_drafts_or_scheduled_articles(site, monkeypatch,
             "articles/utkast.md)") in named.stderr
     assert not (tmp_path / "brev2").exists()
 
+
+
+def test_publish_at_gives_an_undated_article_its_date(site):
+    config = site({"a.md": "---\ntitle: Rubrik\nlang: sv\npublish_at: 2026-03-01 08:00\n---\n"
+                           "En kort text på svenska om ingenting särskilt.\n"})
+    report = run(config, visibility=Visibility(GOES_LIVE))
+    assert not [d for d in report.diagnostics if d.code == "no-date"]
+    page = (config.output / "sv" / "rubrik" / "index.html").read_text("utf-8")
+    assert '<time datetime="2026-03-01">söndag 1 mars 2026</time>' in page
+    assert "Rubrik" in (config.output / "sv" / "atom.xml").read_text("utf-8")
