@@ -107,6 +107,21 @@ def newsletter(since, keys, lang, subject, issue_date, output, config_path) -> N
     sys.exit(1 if any(d.severity == "error" for d in collection.diagnostics) else 0)
 
 
+def _create(make) -> list[Path]:
+    """Run ``make`` (new_article or init_site), print each file it created, and exit 1
+    with its message when it refused (it then wrote nothing)."""
+    from .scaffold import ScaffoldError
+
+    try:
+        created = make()
+    except ScaffoldError as problem:
+        click.secho(f"error: {problem}", fg="red", err=True)
+        sys.exit(1)
+    for path in created:
+        click.echo(f"Created {display_path(path, Path.cwd())}")
+    return created
+
+
 @click.command()
 @click.argument("title")
 @click.option("--lang", type=click.Choice(["sv", "en"]), default=None,
@@ -129,18 +144,12 @@ def new(title: str, lang: str | None, pair: bool, kind: str, config_path: Path |
       bilingual new "Open day" --lang en
       bilingual new "Öppet hus" --pair
     """
-    from .scaffold import ScaffoldError, new_article
+    from .scaffold import new_article
 
     config = load_or_exit(config_path)
-    try:
-        created = new_article(config.articles, title, lang=lang or config.default_language,
-                              pair=pair, kind=kind, languages=config.languages,
-                              today=chosen_date(None))
-    except ScaffoldError as problem:
-        click.secho(f"error: {problem}", fg="red", err=True)
-        sys.exit(1)
-    for path in created:
-        click.echo(f"Created {display_path(path, Path.cwd())}")
+    created = _create(lambda: new_article(
+        config.articles, title, lang=lang or config.default_language, pair=pair, kind=kind,
+        languages=config.languages, today=chosen_date(None)))
     click.echo(f"{'They are drafts' if len(created) > 1 else 'It is a draft'}: "
                "`bilingual serve` shows it, `bilingual build` leaves it out. To publish, "
                "delete the line 'draft: true' at the top.")
@@ -160,15 +169,9 @@ def init(folder: Path, force: bool) -> None:
       bilingual init min-webbplats
       cd min-webbplats && bilingual serve
     """
-    from .scaffold import ScaffoldError, init_site
+    from .scaffold import init_site
 
-    try:
-        created = init_site(folder, force=force)
-    except ScaffoldError as problem:
-        click.secho(f"error: {problem}", fg="red", err=True)
-        sys.exit(1)
-    for path in created:
-        click.echo(f"Created {display_path(path, Path.cwd())}")
+    _create(lambda: init_site(folder, force=force))
     click.echo(f"Next: edit {display_path(folder / CONFIG_NAME, Path.cwd())}, then run "
                "`bilingual serve` in that folder.")
 

@@ -299,12 +299,13 @@ def _check_front_matter(shown: str, raw: dict, lines: dict[str, int],
                 meta[key] = str(value).strip()
             else:
                 bad(key, f"'{key}' is empty or not text")
-        elif key == "date":
-            date = _to_date(value)
-            if date is None:
-                bad(key, f"'date' {value!r} is not a date")
+        elif key in _MOMENTS:
+            convert, what = _MOMENTS[key]
+            moment = convert(value)
+            if moment is None:
+                bad(key, f"'{key}' {value!r} is not {what}")
             else:
-                meta[key] = date
+                meta[key] = moment
         elif key == "lang":
             if value not in languages:
                 bad(key, f"'lang' {value!r} is not one of the site's languages "
@@ -322,12 +323,6 @@ def _check_front_matter(shown: str, raw: dict, lines: dict[str, int],
                 bad(key, f"'{key}' must be true or false, not {value!r}")
             else:
                 meta[key] = value
-        elif key == "publish_at":
-            moment = _to_datetime(value)
-            if moment is None:
-                bad(key, f"'publish_at' {value!r} is not a date and time")
-            else:
-                meta[key] = moment
         else:  # author, translation_key
             if not isinstance(value, str | int) or not str(value).strip():
                 bad(key, f"'{key}' is empty or not text")
@@ -368,3 +363,7 @@ def _to_date(value: Any) -> datetime.date | None:
         except ValueError:
             return None
     return None
+
+
+#: Keys holding a day or a moment: how each is read, and what it must be, in words.
+_MOMENTS = {"date": (_to_date, "a date"), "publish_at": (_to_datetime, "a date and time")}
