@@ -3,7 +3,8 @@
 Order of evidence: the author's markers, then the detector, then context. Context is
 added as log-odds: a block's own detection plus a prior from its neighbours, its section
 and the source's declared language, so a short heading leans on the section it opens
-while a real English sentence is never pulled into Swedish by its neighbours alone.
+unless two or three of its words are plainly one language's ("Thanks! Great food!"),
+and a real English sentence is never pulled into Swedish by its neighbours alone.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 from .cache import DetectionCache
-from .detectors import NOTHING, Detection, Detector
+from .detectors import NOTHING, Detection, Detector, one_sided_words
 from .diagnostics import Diagnostic, warning
 from .meta import read_byline
 from .model import Block, Span
@@ -30,7 +32,11 @@ NEIGHBOUR_PRIOR = 1.4
 SECTION_PRIOR = 4.0
 #: …and says little about the section before it.
 PREVIOUS_SECTION_PRIOR = 0.5
-#: The most that one to three words can say on their own (about 95 %).
+#: The most that one to three words can say on their own (about 95 %), since loan words
+#: ("Workshop", "Design") are common in both languages: less than a section prior, so a
+#: short heading follows its section. The cap holds per one-sided common word instead
+#: (see detectors.one_sided_words): "Welcome everyone" has two and may say 6.0, enough to
+#: stand against the section it opens, while "Workshop", "Kisumu" or a name have none.
 SHORT_TEXT_CAP = 3.0
 #: Extra prior when the blocks on both sides agree: a run is not broken by one unsure block.
 RUN_PRIOR = 1.0
@@ -41,6 +47,9 @@ PASSAGE_MIN_WORDS = 3
 #: Blocks decided less surely than this are reported to the author.
 LOW_CONFIDENCE = 0.6
 _SHORT_BLOCK_CHARS = 20
+#: Blocks that are not body text keep the language they came with and lend none to their
+#: neighbours: markers, bylines, and leftovers of pasting that no page shows.
+_OUTSIDE_TEXT = ("marker", "byline", "leftover")
 #: Sentence ends: . ! ? … (and closing quotes) followed by space and a capital or quote.
 _SENTENCE_END = re.compile(r"[.!?…][”\"’»)]*(\s+)(?=[\"“”«„'‘(–—-]?[A-ZÅÄÖÉÜ0-9])")
 _QUOTE_MARKS = "“”\"«»„‘’'"
@@ -72,15 +81,26 @@ def _is_weak(block: Block) -> bool:
             or len(block.text.strip()) < _SHORT_BLOCK_CHARS)
 
 
-def _own_evidence(block: Block, detection: Detection) -> dict[str, float]:
-    """A detection as evidence per language; one to three words never count for more
-    than SHORT_TEXT_CAP, since loanwords ("Workshop", "Design") are common in both."""
+def _own_evidence(block: Block, detection: Detection, languages: tuple[str, ...]
+                  ) -> dict[str, float]:
+    """A detection as evidence per language; one to three words count for at most
+    SHORT_TEXT_CAP per one-sided common word of the detected language (at least once)."""
     if not detection.lang:
         return {}
     log_odds = detection.log_odds
-    if _words(block.text) <= 3:
-        log_odds = min(log_odds, SHORT_TEXT_CAP)
+    if log_odds > SHORT_TEXT_CAP and _words(block.text) <= 3:
+        # Naive Bayes adds independent evidence: each word no loan word could be carries
+        # as much as one short text may, so two or three of them outweigh a section.
+        clear = _one_sided_count(block.text, detection.lang, languages)
+        log_odds = min(log_odds, SHORT_TEXT_CAP * max(1, clear))
     return {detection.lang: log_odds}
+
+
+@lru_cache(maxsize=65_536)
+def _one_sided_count(text: str, lang: str, languages: tuple[str, ...]) -> int:
+    """How many words of ``text`` are one-sided common words of ``lang``; remembered,
+    since the same short headings and list items come back in every build."""
+    return one_sided_words(text, languages).get(lang, 0)
 
 
 def tag_languages(blocks: tuple[Block, ...], tagger: LanguageTagger,
@@ -107,6 +127,8 @@ def tag_languages(blocks: tuple[Block, ...], tagger: LanguageTagger,
             if block.text.startswith("lang: "):
                 marker_lang = block.lang
             tagged.append(block)
+        elif block.kind == "leftover":
+            tagged.append(block)  # "View this email in your browser" is in no article
         elif marker_lang is not None:
             tagged.append(replace(block, lang=marker_lang, confidence=1.0, how="marker"))
         elif block.kind == "byline":
@@ -121,7 +143,7 @@ def tag_languages(blocks: tuple[Block, ...], tagger: LanguageTagger,
             tagged.append(block)
         own.append(detection)
         pieces.append(found)
-    settled = _apply_context(tagged, own, declared)
+    settled = _apply_context(tagged, own, declared, tagger.languages)
     return tuple(_find_passages(block, tagger, found)
                  for block, found in zip(settled, pieces, strict=True))
 
@@ -172,22 +194,26 @@ def _nearest(anchors: list[str | None]) -> tuple[list[str | None], list[str | No
     return before, after[::-1]
 
 
-def _apply_context(blocks: list[Block], own: list[Detection], declared: str | None
-                   ) -> list[Block]:
+def _apply_context(blocks: list[Block], own: list[Detection], declared: str | None,
+                   languages: tuple[str, ...]) -> list[Block]:
     """Add neighbour, section and declared-language priors to each block's own evidence."""
     anchors = [
         b.lang if b.lang and b.how == "marker" else
-        own[i].lang if (b.kind not in ("marker", "byline") and not _is_weak(b)
+        own[i].lang if (b.kind not in _OUTSIDE_TEXT and not _is_weak(b)
                         and own[i].log_odds >= CONFIDENT) else None
         for i, b in enumerate(blocks)]
-    before_of, after_of = _nearest(anchors)
+    # A marker ("English version below", <!-- lang: en -->) speaks for the blocks after
+    # it, never for the heading or paragraph just before it.
+    before_of, _ = _nearest(anchors)
+    _, after_of = _nearest([None if b.kind == "marker" else anchor
+                            for anchor, b in zip(anchors, blocks, strict=True)])
     result = []
     for index, block in enumerate(blocks):
-        if block.kind in ("marker", "byline") or block.how == "marker":
+        if block.kind in _OUTSIDE_TEXT or block.how == "marker":
             result.append(block)
             continue
         detection = own[index]
-        evidence = _own_evidence(block, detection)
+        evidence = _own_evidence(block, detection, languages)
         weak = _is_weak(block) or detection.log_odds < CONFIDENT
         before, after = before_of[index], after_of[index]
         if block.kind == "heading":
@@ -322,7 +348,7 @@ def low_confidence_warnings(path: str, blocks: tuple[Block, ...]) -> list[Diagno
     """Warn about content blocks whose language was decided on thin evidence."""
     problems = []
     for block in blocks:
-        if block.kind in ("marker", "byline", "code") or block.how == "marker":
+        if block.kind in _OUTSIDE_TEXT or block.kind == "code" or block.how == "marker":
             continue
         if block.lang is not None and block.confidence >= LOW_CONFIDENCE:
             continue

@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from pipeline.detectors import ProfileDetector, make_detector
+from pipeline.detectors import ProfileDetector, make_detector, one_sided_words
 from pipeline.language import LanguageTagger, split_sentences, tag_languages
 from pipeline.parse import parse_markdown, parse_text
 
@@ -43,7 +43,61 @@ def test_language_cases(title, source, expected, tagger):
 
 
 def test_language_fixture_holds_cases():
-    assert len(load_cases("language.txt")) == 9
+    assert len(load_cases("language.txt")) == 15
+
+
+@pytest.mark.parametrize(("text", "counts"), [
+    ("Thanks! Great food!", {"en": 3}),
+    ("Welcome Everyone", {"en": 2}),  # title case: words this common are not names
+    ("Välkomna allihop", {"sv": 2}),
+    ("Tack för i kväll!", {"sv": 3}),  # "i" is common in English too
+    ("Workshop", {}),
+    ("Program", {}),
+    ("Info", {}),
+    ("OK", {}),
+    ("Kisumu", {}),
+    ("Nelson Mandela Bay", {}),
+    ("Erik Lindberg", {"sv": 1}),  # a surname inside a text is a name, however Swedish
+    ("Läs mer på https://example.org/read-more", {"sv": 3}),
+])
+def test_one_sided_common_words_are_counted_per_language(text, counts):
+    assert one_sided_words(text, ("en", "sv")) == counts
+
+
+SECTIONS = {
+    "sv": "Föreningen träffas varje tisdag i källaren under biblioteket för att planera.",
+    "en": "The association meets every Tuesday in the basement below the library to plan.",
+}
+
+
+@pytest.mark.parametrize(("heading", "section", "expected"), [
+    ("Welcome everyone", "sv", "en"),
+    ("Great food", "sv", "en"),
+    ("Thanks", "sv", "sv"),  # one word, however clear, follows the section it opens
+    ("Välkomna allihop", "en", "sv"),
+    ("Stort tack", "en", "sv"),
+    ("Tack", "en", "en"),
+    ("Team Nordvik", "sv", "sv"),
+])
+def test_two_clear_words_outweigh_the_section_a_heading_opens(heading, section, expected,
+                                                               tagger):
+    source = f"# {SECTIONS[section][:30]}\n\n{SECTIONS[section]}\n\n## {heading}\n\n" \
+             f"{SECTIONS[section]}\n"
+    blocks = tag_languages(parse_markdown(source), tagger)
+    assert [(b.text, b.lang) for b in blocks][2] == (heading, expected)
+
+
+def test_leftovers_of_pasting_get_no_language_and_lend_none(tagger):
+    from pipeline.language import low_confidence_warnings
+    from pipeline.model import Block
+    blocks = (Block("paragraph", SECTIONS["sv"], "", 1, 1),
+              Block("leftover", "Open this newsletter in your browser", "", 3, 3),
+              Block("heading", "Kontakt", "", 5, 5, level=2),
+              Block("paragraph", SECTIONS["sv"], "", 7, 7))
+    tagged = tag_languages(blocks, tagger)
+    assert [(b.kind, b.lang) for b in tagged] == [
+        ("paragraph", "sv"), ("leftover", None), ("heading", "sv"), ("paragraph", "sv")]
+    assert low_confidence_warnings("a.txt", tagged) == []
 
 
 def test_only_the_site_languages_are_loaded():
