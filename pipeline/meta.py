@@ -2,6 +2,8 @@
 
 Month and weekday names come from Babel's locale data, so "21 november 2019",
 "Torsdag 21 November 2019", "21 Nov. 2019" and "November 21, 2019" all read the same.
+Label lines pasted from news pages ("Pressmeddelande • 24 sep. 2019 kl. 10.34") date an
+article too; their time of day is read past, since an article holds a date.
 """
 
 from __future__ import annotations
@@ -20,6 +22,19 @@ _VERBS = {
     "sv": ("publicerat", "publicerad", "publicerades", "postat", "postad", "skrivet", "skriven"),
     "en": ("published", "posted", "written"),
 }
+#: Labels that news pages print before a date ("Nyhet | 2021-03-03 08:15"); the byline
+#: verbs above are labels too ("Publicerad · 24 sep. 2019").
+_LABELS = {
+    "sv": ("pressmeddelande", "nyhet", "uppdaterad", "uppdaterat", "artikel", "debatt",
+           "krönika"),
+    "en": ("press release", "news", "updated", "article"),
+}
+#: What may stand between a label and its date, besides a plain space.
+_LABEL_SEPARATORS = "•·|:–—-"
+#: Words before a time of day ("kl. 10.34" is Swedish, "at 10:34" English).
+_TIME_WORDS = {"sv": ("klockan", "kl"), "en": ("at",)}
+#: Time zones after a time of day; offsets such as "+01:00" or "UTC+1" are read as well.
+_ZONES = ("cest", "cet", "eest", "eet", "bst", "gmt", "utc")
 _BY = {"sv": "av", "en": "by"}
 _ON = {"sv": "den", "en": "on"}
 _LONGEST_BYLINE = 240
@@ -65,7 +80,12 @@ def _alternatives(words) -> str:
 
 @cache
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    """Compiled patterns: a date (with weekday), a byline, a line that is only a date."""
+    """Compiled patterns: a byline, a label line, a line that is only a date.
+
+    Every date may end in a time of day and a zone. Lines come with white space collapsed
+    and at most _LONGEST_BYLINE characters; the date, time and label parts repeat only
+    over digits or single spaces between fixed separators, so they match in linear time.
+    """
     months, weekdays, _ = _names()
     month = _alternatives(months)
     weekday = _alternatives(weekdays)
@@ -77,6 +97,12 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
         r"(?P<year>\d{4})"
         rf"|(?P<month2>{month})\.?\s+(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year2>\d{{4}})"
         r")"
+        # An optional time of day: ", 10:34", " kl. 10.34", "T10:34:00", " 10:34 CEST".
+        r"(?:(?:,?\s+|T)"
+        rf"(?:(?:{_alternatives(w for group in _TIME_WORDS.values() for w in group)})\.?\s*)?"
+        r"(?:[01]?\d|2[0-3])[:.][0-5]\d(?:[:.][0-5]\d)?(?:\s*[ap]\.?m\b\.?)?"
+        rf"(?:\s*(?:(?:utc|gmt)?[+-]\d{{1,2}}(?::?\d{{2}})?|(?:{_alternatives(_ZONES)})\b|z\b))?"
+        r")?"
     )
     verbs = _alternatives(v for group in _VERBS.values() for v in group)
     by = _alternatives(_BY.values())
@@ -88,8 +114,20 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
         rf"(?:{date})?\s*\.?$",
         re.IGNORECASE,
     )
+    labels = _alternatives(_label_languages())
+    labelled = re.compile(
+        rf"^(?P<label>{labels})\b\s*(?:[{re.escape(_LABEL_SEPARATORS)}]\s*)?{date}\s*\.?$",
+        re.IGNORECASE,
+    )
     date_only = re.compile(rf"^{date}\s*\.?$", re.IGNORECASE)
-    return re.compile(date, re.IGNORECASE), byline, date_only
+    return byline, labelled, date_only
+
+
+@cache
+def _label_languages() -> dict[str, str]:
+    """Label word or phrase (lower case) → the language it is written in."""
+    return {word: lang for table in (_VERBS, _LABELS)
+            for lang, words in table.items() for word in words}
 
 
 def _date_of(match: re.Match[str]) -> datetime.date | None:
@@ -118,7 +156,7 @@ def read_byline(text: str) -> Byline | None:
     line = " ".join(text.split())
     if not line or len(line) > _LONGEST_BYLINE:
         return None
-    _, byline, date_only = _patterns()
+    byline, labelled, date_only = _patterns()
     match = byline.match(line)
     if match:
         verb = match.group("verb").lower()
@@ -132,6 +170,12 @@ def read_byline(text: str) -> Byline | None:
             publisher = publisher.strip(" ,–-")
         return Byline(date, publisher or None, match.group("weekday"), lang,
                       impossible=written if written and date is None else None)
+    match = labelled.match(line)
+    if match:
+        date = _date_of(match)
+        return Byline(date, None, match.group("weekday"),
+                      _label_languages()[match.group("label").lower()],
+                      impossible=_written_date(match) if date is None else None)
     match = date_only.match(line)
     if match:
         date = _date_of(match)
@@ -149,11 +193,12 @@ def _written_date(match: re.Match[str]) -> str | None:
 
 
 def _language_of_names(line: str) -> str | None:
-    """sv or en when the month/weekday words belong to one language only."""
+    """sv or en when the month, weekday and time words belong to one language only."""
     _, _, word_langs = _names()
     seen: set[str] = set()
     for word in re.findall(r"[^\W\d_]+", line.lower()):
-        langs = word_langs.get(word)
+        langs = word_langs.get(word) or {
+            lang for lang, words in _TIME_WORDS.items() if word in words}
         if langs and len(langs) == 1:
             seen |= langs
     return seen.pop() if len(seen) == 1 else None
