@@ -144,7 +144,7 @@ def build(articles: Path | None, output: Path | None, config_path: Path | None, 
     if as_json:
         click.echo(build_report_json(report, seconds))
     errors = sum(d.severity == "error" for d in report.diagnostics)
-    warnings = len(report.diagnostics) - errors
+    warnings = sum(d.severity == "warning" for d in report.diagnostics)
     target = display_path(config.output, Path.cwd())
     if check:
         for label, names in (("missing", report.missing), ("stale", report.stale),
@@ -205,7 +205,7 @@ def split(files: tuple[Path, ...], output_format: str, config_path: Path | None)
             click.echo(json.dumps(describe_source(result), ensure_ascii=False, sort_keys=False))
         else:
             click.echo(describe_source_text(result))
-        print_diagnostics(result.diagnostics)
+        print_diagnostics(result.diagnostics, notes=True)
     sys.exit(1 if failed else 0)
 
 

@@ -14,10 +14,13 @@ from .config import CONFIG_NAME, ConfigError, find_config, load_config
 from .model import Config
 
 
-def print_diagnostics(diagnostics) -> None:
-    """Every diagnostic on stderr, errors and warnings coloured on a terminal."""
+def print_diagnostics(diagnostics, notes: bool = False) -> None:
+    """Every error and warning on stderr, coloured on a terminal; info notes (what was
+    left out of a page) only with ``notes``, as `split` asks."""
     for diagnostic in diagnostics:
-        colour = "red" if diagnostic.severity == "error" else "yellow"
+        if diagnostic.severity == "info" and not notes:
+            continue
+        colour = {"error": "red", "warning": "yellow"}.get(diagnostic.severity)
         click.secho(diagnostic.format(), fg=colour, err=True)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "info"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,7 +18,8 @@ class Diagnostic:
 
     path: str  #: display path of the file
     line: int  #: 1-based line number (1 when the whole file is concerned)
-    severity: Severity  #: "error" stops that article; "warning" only informs
+    severity: Severity  #: "error" stops that article; "warning" informs; "info" is a
+    #: note that only `split` and --json show (what was left out of a page, and why)
     code: str  #: short stable name, e.g. "date" or "front-matter"
     message: str  #: what is wrong, in plain words
     hint: str = ""  #: what to do about it
@@ -41,6 +42,11 @@ def error(path: str, line: int, code: str, message: str, hint: str = "") -> Diag
 def warning(path: str, line: int, code: str, message: str, hint: str = "") -> Diagnostic:
     """Shorthand for a warning diagnostic."""
     return Diagnostic(path, line, "warning", code, message, hint)
+
+
+def info(path: str, line: int, code: str, message: str, hint: str = "") -> Diagnostic:
+    """Shorthand for an info note."""
+    return Diagnostic(path, line, "info", code, message, hint)
 
 
 class ContentError(Exception):

@@ -13,7 +13,8 @@ from typing import Any, Literal
 
 #: What a block is. ``title`` is not a kind of its own: a title is the first heading.
 BlockKind = Literal[
-    "heading", "paragraph", "list", "quote", "code", "table", "byline", "marker"
+    "heading", "paragraph", "list", "quote", "code", "table", "byline", "marker",
+    "signature", "leftover"
 ]
 #: How a block's language was decided.
 How = Literal["marker", "detected", "context"]

@@ -1,9 +1,11 @@
 """Split a source body into Blocks with line spans: plain text by lines, Markdown by tokens.
 
-Plain text: the first block is the title; each non-empty line is a block unless the
-text is hard-wrapped; a short line without final punctuation before a paragraph is a
-heading; bare URLs become links. Markdown goes through markdown-it-py and keeps its
-``Token.map`` line spans.
+Plain text: the first block is the title when it looks like one (else the article's
+title is derived later, in assemble); each non-empty line is a block unless the text is
+hard-wrapped; a short line without final punctuation before a paragraph is a heading;
+bare URLs become links. Both kinds of source then get the pasted-post shapes of
+``shapes.py``: leftovers, speech dashes, signatures and runs of data lines. Markdown
+goes through markdown-it-py and keeps its ``Token.map`` line spans.
 """
 
 from __future__ import annotations
@@ -13,10 +15,17 @@ from functools import cache
 from html import escape
 from typing import TYPE_CHECKING
 
-from linkify_it import LinkifyIt
-
+from .links import MAYBE_LINK, link_text
 from .meta import read_byline
 from .model import Block, SourceDocument
+from .refine import refine_blocks, signature
+from .shapes import (
+    announced_language,
+    is_closing,
+    is_name_and_role,
+    is_speech_run,
+    speech_text,
+)
 
 if TYPE_CHECKING:  # markdown-it is imported when the first Markdown file is parsed
     from markdown_it import MarkdownIt
@@ -26,30 +35,18 @@ if TYPE_CHECKING:  # markdown-it is imported when the first Markdown file is par
 LANG_MARKER = re.compile(r"^\s*<!--\s*lang:\s*([a-z]{2}|auto)\s*-->\s*$", re.IGNORECASE)
 _COMMENT = re.compile(r"\s*<!--.*?-->\s*", re.DOTALL)
 _SEPARATOR = re.compile(r"^\s*([-_=*~·•])(\s*\1){2,}\s*$")
-#: Lines that only announce the other half of a two-language post.
-_ANNOUNCEMENTS = {
-    "en": re.compile(
-        r"^\(?\s*(english\s+(version|text|translation|summary)?\s*(below|follows|further down)"
-        r"|scroll\s+down\s+for\s+(the\s+)?english(\s+version)?|in\s+english|english"
-        r"|english\s+version|english\s+summary)\s*[:.!]?\s*\)?$", re.IGNORECASE),
-    "sv": re.compile(
-        r"^\(?\s*(svensk\s+(version|text|översättning|sammanfattning)\s*"
-        r"(nedan|längre\s+ner|längre\s+ned|följer)|på\s+svenska|svenska|svensk\s+version"
-        r"|swedish\s+version\s+below)\s*[:.!]?\s*\)?$", re.IGNORECASE),
-}
-#: Cheap test for anything linkify-it could turn into a link: a scheme, "www.", an e-mail
-#: address or a host name under a common top-level domain. Text without any of these
-#: skips linkify-it, whose patterns are slow; a bare host under a rarer domain
-#: (example.museum) needs "https://" in front to become a link.
-_MAYBE_LINK = re.compile(
-    r"://|www\.|\w@\w|\.(?:se|nu|com|org|net|eu|info|io|gov|edu|int|uk|fi|no|dk|de|fr|es|"
-    r"it|nl|ke|ug|tz|za)\b", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•–]|(\d{1,3})[.)])\s+(.*)$")
 _QUOTE_LINE = re.compile(r"^\s*>\s?(.*)$")
 _FINAL_PUNCTUATION = tuple(".!?:;,…")
 _CLOSING_QUOTES = "\"'”’»)"
 _HEADING_MAX_CHARS = 90
 _HEADING_MAX_WORDS = 12
+_TITLE_MAX_CHARS = 120
+_TITLE_MAX_WORDS = 18
+#: Two sentences in one line: an end mark, a space, then a capital letter.
+_SENTENCE_BREAK = re.compile(r"[.!?…][\"'”’»)]* +[A-ZÅÄÖÉ]")
+#: Blocks that are not the text itself: they never become the title or a heading.
+_NOT_CONTENT = ("marker", "byline", "leftover", "signature")
 _WRAP_MIN_WIDTH = 55
 _WRAP_MAX_WIDTH = 100
 
@@ -63,14 +60,6 @@ def parse_blocks(document: SourceDocument, allow_html: bool = False) -> tuple[Bl
     if document.kind == "markdown":
         return parse_markdown(document.text, document.body_line, allow_html)
     return parse_text(document.text, document.body_line)
-
-
-def announced_language(text: str) -> str | None:
-    """The language a line like "English version below" announces, else None."""
-    for lang, pattern in _ANNOUNCEMENTS.items():
-        if pattern.match(text.strip()):
-            return lang
-    return None
 
 
 def _marker_block(text: str, start: int, end: int) -> Block | None:
@@ -91,29 +80,6 @@ def _marker_block(text: str, start: int, end: int) -> Block | None:
 
 
 # --- plain text -------------------------------------------------------------------------
-
-
-@cache
-def _linkify() -> LinkifyIt:
-    """One shared linkifier (building it compiles many patterns)."""
-    return LinkifyIt()
-
-
-def link_text(text: str) -> str:
-    """Escape ``text`` for HTML and turn bare URLs and e-mail addresses into links."""
-    if not _MAYBE_LINK.search(text):
-        return escape(text, quote=False)  # linkify-it compiles large patterns: skip it
-    linkify = _linkify()
-    matches = linkify.match(text) if linkify.test(text) else None
-    if not matches:
-        return escape(text, quote=False)
-    parts, position = [], 0
-    for match in matches:
-        parts.append(escape(text[position:match.index], quote=False))
-        parts.append(f'<a href="{escape(match.url)}">{escape(match.text, quote=False)}</a>')
-        position = match.last_index
-    parts.append(escape(text[position:], quote=False))
-    return "".join(parts)
 
 
 def is_hard_wrapped(lines: list[str]) -> bool:
@@ -193,6 +159,11 @@ def parse_text(text: str, first_line: int = 1) -> tuple[Block, ...]:
         marker = _marker_block(joined, line_from, line_to) if start == end else None
         if marker:
             blocks.append(marker)
+        elif (all(_LIST_ITEM.match(line) for line in group) or start == end) \
+                and is_speech_run(group):
+            # Speech dashes (talstreck) open direct speech, not list items.
+            blocks += [_speech_quote(line, line_from + offset)
+                       for offset, line in enumerate(group)]
         elif all(_LIST_ITEM.match(line) for line in group):
             items = [_LIST_ITEM.match(line) for line in group]
             tag = "ol" if items[0].group(1) else "ul"
@@ -211,33 +182,54 @@ def parse_text(text: str, first_line: int = 1) -> tuple[Block, ...]:
         else:
             blocks.append(Block("paragraph", joined, f"<p>{link_text(joined)}</p>",
                                 line_from, line_to))
-    return tuple(_promote_headings(blocks))
+    return tuple(_promote_headings(refine_blocks(blocks)))
+
+
+def _speech_quote(line: str, number: int) -> Block:
+    """A line of direct speech as a quotation, its dash removed, its speaker kept."""
+    words = speech_text(line) or line
+    return Block("quote", words, f"<blockquote><p>{link_text(words)}</p></blockquote>",
+                 number, number)
+
+
+def looks_like_title(text: str) -> bool:
+    """A first line that can be a title: one sentence at most, not too long, and not
+    ending the way a sentence or a salutation does ("." "," ":" ";")."""
+    stripped = text.strip().rstrip(_CLOSING_QUOTES)
+    return (0 < len(stripped) <= _TITLE_MAX_CHARS and len(stripped.split()) <= _TITLE_MAX_WORDS
+            and not stripped.endswith(tuple(".,:;"))
+            and not _SENTENCE_BREAK.search(stripped))
 
 
 def _promote_headings(blocks: list[Block]) -> list[Block]:
-    """The first content block is the title; a short unpunctuated line before a paragraph
-    is a heading."""
+    """The first content block is the title when it looks like one; a short unpunctuated
+    line before a paragraph is a heading, unless it is a "Name, role" signature line."""
     result: list[Block] = []
     title_seen = False
-    # The next block that is not a marker or byline, for every position (one pass back).
+    # The next content block (not a marker, byline, leftover or signature) for every
+    # position, found in one pass back.
     following_of: list[Block | None] = []
     following: Block | None = None
     for block in reversed(blocks):
         following_of.append(following)
-        if block.kind not in ("marker", "byline"):
+        if block.kind not in _NOT_CONTENT:
             following = block
     following_of.reverse()
     for index, block in enumerate(blocks):
+        if block.kind in _NOT_CONTENT:
+            result.append(block)
+            continue
+        first, title_seen = not title_seen, True
         if block.kind != "paragraph" or block.start_line != block.end_line:
             result.append(block)
             continue
         following = following_of[index]
-        if not title_seen:
-            title_seen = True
+        if first and looks_like_title(block.text):
             result.append(_as_heading(block, 1))
-        elif (_looks_like_heading(block.text) and following is not None
+        elif (not first and _looks_like_heading(block.text) and following is not None
               and following.kind in ("paragraph", "list", "quote")
-              and not _looks_like_heading(following.text)):
+              and not _looks_like_heading(following.text)
+              and not is_name_and_role(block.text)):
             result.append(_as_heading(block, 2))
         else:
             result.append(block)
@@ -317,7 +309,7 @@ def plain_text(tokens: list[Token]) -> str:
 def parse_markdown(text: str, first_line: int = 1, allow_html: bool = False
                    ) -> tuple[Block, ...]:
     """Parse a Markdown body into top-level blocks, keeping markdown-it's line spans."""
-    parser = markdown_parser(linkify=bool(_MAYBE_LINK.search(text)), allow_html=allow_html)
+    parser = markdown_parser(linkify=bool(MAYBE_LINK.search(text)), allow_html=allow_html)
     tokens = parser.parse(text)
     source_lines = text.split("\n")
     blocks: list[Block] = []
@@ -359,16 +351,29 @@ def parse_markdown(text: str, first_line: int = 1, allow_html: bool = False
         html = parser.renderer.render(run, parser.options, {}).strip()
         if allow_html:
             html = sanitise(html)  # inline HTML inside the block
-        if kind == "paragraph":
+        if kind in ("paragraph", "heading"):
             marker = _marker_block(content, line_from, line_to)
-            if marker is not None:
+            if marker is not None:  # "## Information in English" announces, too
                 blocks.append(marker)
                 continue
+            if read_byline(content):  # so does "## Pressmeddelande • 24 sep 2019"
+                blocks.append(Block("byline", content, html, line_from, line_to))
+                continue
+        if kind == "paragraph":
             if _COMMENT.fullmatch(content):
                 continue  # an author's note in <!-- -->: never published
-            if read_byline(content):
-                blocks.append(Block("byline", content, html, line_from, line_to))
+            lines = [line.strip() for line in source_lines[token.map[0]:token.map[1]]]
+            if line_from == line_to and is_speech_run(lines):
+                # Keep the Markdown's own inline HTML (emphasis, links), minus the dash.
+                inner = re.sub(r"^<p>\s*[–—-]\s*", "<p>", html)
+                blocks.append(Block("quote", speech_text(content) or content,
+                                    f"<blockquote>{inner}</blockquote>", line_from, line_to))
+                continue
+            if line_from < line_to and is_closing(lines[0]):
+                blocks.append(signature([Block("paragraph", line, "", line_from + offset,
+                                               line_from + offset)
+                                         for offset, line in enumerate(lines) if line]))
                 continue
         level = int(token.tag[1]) if kind == "heading" else 0
         blocks.append(Block(kind, content, html, line_from, line_to, level=level))
-    return tuple(blocks)
+    return tuple(refine_blocks(blocks))

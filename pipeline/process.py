@@ -19,6 +19,7 @@ from .meta import lift_metadata
 from .model import Article, Block, Config, Metadata, SourceDocument
 from .parse import parse_blocks
 from .read import read_source
+from .refine import settle_signatures
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +66,8 @@ def make_tagger(config: Config, *, cached: bool = True) -> LanguageTagger:
 def process_document(document: SourceDocument, tagger: LanguageTagger,
                      allow_html: bool = False) -> SourceResult:
     """Parse, tag, lift metadata and assemble one document; no disk access."""
-    blocks = tag_languages(parse_blocks(document, allow_html), tagger,
-                           declared=document.file_lang)
+    blocks = settle_signatures(tag_languages(parse_blocks(document, allow_html), tagger,
+                                             declared=document.file_lang))
     metadata, meta_problems = lift_metadata(document.path, blocks, document.meta)
     articles, assemble_problems = assemble_articles(document, blocks, metadata)
     diagnostics = tuple(low_confidence_warnings(document.path, blocks)

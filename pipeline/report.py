@@ -13,6 +13,7 @@ from typing import Any
 
 from .diagnostics import Diagnostic
 from .process import SourceResult
+from .suggest import suggestion_to_dict
 
 
 def diagnostic_view(diagnostic: Diagnostic) -> dict[str, Any]:
@@ -24,10 +25,15 @@ def diagnostic_view(diagnostic: Diagnostic) -> dict[str, Any]:
 def describe_source(result: SourceResult) -> dict[str, Any]:
     """How one source was read: metadata, every block, and the variants built from it."""
     index_of = {(b.start_line, b.end_line): i for i, b in enumerate(result.blocks)}
+    derived = {d.line for d in result.diagnostics if d.code == "no-title"}
+    headings = {b.start_line for b in result.blocks if b.kind == "heading"}
     variants = {}
     for article in result.articles:
         variants[article.lang] = {
             "title": article.title,
+            "title_from": ("first paragraph" if article.title_line in derived
+                           and article.title_line not in headings else
+                           "heading" if article.title_line in headings else "front matter"),
             "slug": article.slug,
             "blocks": [index_of[(b.start_line, b.end_line)] for b in article.blocks],
         }
@@ -73,7 +79,9 @@ def describe_source_text(result: SourceResult) -> str:
             lines.append(f"  {'':>4} {'':>7}  └ span    {passage['lang']:<2} "
                          f"{passage['confidence']:.2f} {passage['how']:<8}  {quoted}")
     for lang, variant in view["variants"].items():
-        lines.append(f"  {lang}: {variant['title']!r} → /{lang}/{variant['slug']}/ "
+        origin = ("" if variant["title_from"] == "heading"
+                  else f" (title from the {variant['title_from']})")
+        lines.append(f"  {lang}: {variant['title']!r}{origin} → /{lang}/{variant['slug']}/ "
                      f"(blocks {', '.join(map(str, variant['blocks'])) or 'none'})")
     return "\n".join(lines)
 
@@ -123,6 +131,7 @@ def build_report_json(report, seconds: float) -> str:
         "extra": list(report.extra), "missing": list(report.missing),
         "stale": list(report.stale), "failed": list(report.failed),
         "held": [held_view(h) for h in report.held],
+        "suggestions": [suggestion_to_dict(s) for s in report.suggestions],
         "diagnostics": [{"path": d.path, **diagnostic_view(d)} for d in report.diagnostics],
         "timings": {**report.timings, "total": round(seconds, 4)},
     }, ensure_ascii=False, indent=2)

@@ -94,7 +94,7 @@ class Preview:
                      visibility=Visibility(build_now(), drafts=everything, future=everything))
         for line in held_summary(report.held):
             self.echo(line)
-        problems = [d.format() for d in report.diagnostics]
+        problems = [d.format() for d in report.diagnostics if d.severity != "info"]
         changed = bool(report.written or report.removed)
         self._publish(problems, changed or problems != self.problems)
         for line in problems:

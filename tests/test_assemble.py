@@ -60,23 +60,51 @@ def test_declared_language_keeps_other_language_blocks_as_passages(tagger):
         ("paragraph", "sv"), ("quote", "en"), ("paragraph", "sv")]
 
 
-def test_other_language_without_a_heading_stays_in_the_main_page_with_a_warning(tagger):
+def test_a_short_other_language_passage_stays_in_the_main_page(tagger):
+    text = ("Rubrik på svenska om arbetet\n\nEtt svenskt stycke om kommunens arbete med vatten "
+            "och skolor i flera år.\n\nThe partners met twice this year to plan the work.\n\n"
+            "Ett sista svenskt stycke om hur arbetet går vidare nästa år.\n")
+    result = process("a.txt", text, tagger)
+    [article] = result.articles
+    assert article.lang == "sv"
+    assert [b.lang for b in article.blocks] == ["sv", "en", "sv"]
+    assert result.diagnostics == ()
+
+
+def test_scattered_other_language_passages_stay_with_a_warning(tagger):
+    english = "The municipality and its partners worked on water and schools for years."
+    swedish = "Ett svenskt stycke om kommunens arbete med vatten och skolor i flera år."
+    text = "Rubrik på svenska om arbetet\n\n" + "\n\n".join(
+        [swedish, f"{english} {english} {english}", swedish, f"{english} {english} {english}",
+         swedish]) + "\n"
+    result = process("a.txt", text, tagger)
+    [article] = result.articles  # each English run is under 40 words: no page of its own
+    assert [b.lang for b in article.blocks] == ["sv", "en", "sv", "en", "sv"]
+    assert [d.code for d in result.diagnostics] == ["no-title"]
+    assert "72 words in 'en'" in result.diagnostics[0].message
+
+
+def test_a_long_other_language_run_without_a_heading_gets_a_page_and_a_derived_title(tagger):
     english = " ".join(["The municipality and its partners worked on water and schools."] * 8)
     text = ("Rubrik på svenska om arbetet\n\nEtt svenskt stycke om kommunens arbete med vatten "
             f"och skolor i flera år.\n\n{english}\n")
     result = process("a.txt", text, tagger)
-    [article] = result.articles
-    assert article.lang == "sv"
-    assert [b.lang for b in article.blocks] == ["sv", "en"]
-    assert [d.code for d in result.diagnostics] == ["no-title"]
-    assert result.diagnostics[0].line == 5
+    assert [(a.lang, a.title) for a in result.articles] == [
+        ("sv", "Rubrik på svenska om arbetet"),
+        ("en", "The municipality and its partners worked on water and schools")]
+    assert [b.lang for b in result.articles[1].blocks] == ["en"]  # the paragraph stays
+    [note] = result.diagnostics
+    assert (note.code, note.line, note.severity) == ("no-title", 5, "warning")
 
 
-def test_markdown_without_title_is_an_error(tagger):
-    document, _ = parse_source("a.md", b"Bara ett stycke utan rubrik.\n", ("sv", "en"))
+def test_markdown_without_a_title_gets_one_from_its_first_sentence(tagger):
+    document, _ = parse_source("a.md", b"---\nlang: sv\n---\nBara ett stycke utan rubrik. "
+                               b"Det finns inget mer att s\xc3\xa4ga.\n", ("sv", "en"))
     result = process_document(document, tagger)
-    assert result.failed and result.articles == ()
-    assert result.diagnostics[0].code == "title"
+    [article] = result.articles
+    assert article.title == "Bara ett stycke utan rubrik"
+    assert len(article.blocks) == 1  # the paragraph is still the text
+    assert [(d.code, d.line) for d in result.diagnostics] == [("no-title", 4)]
 
 
 def test_pairs_are_grouped_by_key_and_summaries_are_marked(tagger):

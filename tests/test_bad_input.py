@@ -71,9 +71,15 @@ CASES = {
     "unknown language in a file name": (
         {"nyhet.fi.md": "# Otsikko\n\nTeksti.\n"},
         [("articles/nyhet.fi.md", 1, "error", "language")], "'fi'"),
-    "no title": (
+    "no title line: one is derived, with a warning": (
         {"utan.md": "---\nlang: sv\n---\n\nBara ett stycke utan rubrik.\n"},
-        [("articles/utan.md", 4, "error", "title")], "no title"),
+        [("articles/utan.md", 5, "warning", "no-title"),
+         ("articles/utan.md", 5, "warning", "no-date")], "no title line"),
+    "nothing but leftovers of pasting": (
+        {"rester.txt": "IMG_8634\n\nView this email in your browser\n"},
+        [("articles/rester.txt", 1, "error", "empty"),
+         ("articles/rester.txt", 1, "info", "leftover"),
+         ("articles/rester.txt", 3, "info", "leftover")], "has no text"),
     "two articles claiming one URL": (
         {"kopia.md": "---\ntitle: En artikel som fungerar\nlang: sv\n---\n\nKopia.\n"},
         [("articles/kopia.md", 2, "error", "url-collision")], "articles/fungerar.md:2"),
@@ -97,7 +103,7 @@ def test_bad_input_is_named_exactly_and_the_rest_still_builds(case, tmp_path):
 
 
 def test_bad_input_suite_size():
-    assert len(CASES) == 14
+    assert len(CASES) == 15
 
 
 def test_bom_and_crlf_simply_work(tmp_path):

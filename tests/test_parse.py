@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.parse import is_hard_wrapped, link_text, parse_markdown, parse_text
+from pipeline.links import link_text
+from pipeline.parse import is_hard_wrapped, parse_markdown, parse_text
 from pipeline.read import parse_source
 
 CASES = Path(__file__).parent / "cases"
@@ -60,7 +61,7 @@ def test_markdown_cases(title, source, expected):
 
 def test_fixture_files_hold_cases():
     assert len(load_cases("text.txt")) == 7
-    assert len(load_cases("markdown.txt")) == 2
+    assert len(load_cases("markdown.txt")) == 3
 
 
 def test_bare_urls_become_links_and_text_is_escaped():

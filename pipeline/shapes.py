@@ -1,0 +1,166 @@
+"""The shapes pasted posts take, recognised line by line: announcements of the other
+language, speech dashes, signatures, "Label: value" data lines and leftovers from
+cameras, web pages and newsletters. Every phrase list lives here, in one place.
+
+All patterns run on one line of author text at a time and are linear: no pattern nests
+a repeated group inside another.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Decoration pasted around announcements and chrome: "– English below –",
+#: "*** Svensk version nedan ***", "[Info in English further down]", "Press release -".
+_DECORATION = "-–—_*=~·•#()[]{}<>|/\\:;.,!… \t\u00a0"
+
+#: "English version below" and its relatives, decoration and case removed. The optional
+#: tail says where the other half is; a heading-like "Information in English" right
+#: before the English half is an announcement too.
+_WHERE = (r"(?: (?:is )?(?:below|follows(?: below)?|further (?:down|below)|down below"
+          r"|at the (?:bottom|end)|nedan|längre (?:ner|ned)|följer(?: nedan)?))?")
+ANNOUNCEMENTS: dict[str, re.Pattern[str]] = {
+    "en": re.compile(
+        r"^(?:(?:an?|the) )?(?:"
+        r"(?:info|information|summary|version|translation) (?:in )?english"
+        r"|english(?: (?:version|text|translation|summary|info|information))?"
+        r"|in english|på engelska|engelsk (?:version|text|sammanfattning|översättning)"
+        r"|(?:scroll|read|see) (?:down|below) for (?:the )?english(?: (?:version|text))?"
+        r"|for (?:the )?english(?: (?:version|text))? (?:see|scroll|read) (?:below|down)"
+        r")" + _WHERE + "$"),
+    "sv": re.compile(
+        r"^(?:"
+        r"(?:info|information|sammanfattning|version) (?:på )?svenska"
+        r"|svensk(?:a)?(?: (?:version|text|översättning|sammanfattning|info|information))?"
+        r"|på svenska|swedish(?: (?:version|text|translation|summary))?|in swedish"
+        r"|(?:scroll|read|see) (?:down|below) for (?:the )?swedish(?: (?:version|text))?"
+        r"|(?:se|läs) (?:nedan|längre ner) för (?:den )?svensk(?:a)?(?: (?:version|text))?"
+        r")" + _WHERE + "$"),
+}
+
+#: Web-page and newsletter chrome that comes along when a page is copied: never text.
+CHROME = frozenset({
+    # Swedish
+    "läs brevet i din webbläsare", "visa brevet i webbläsaren", "visa i webbläsaren",
+    "öppna i webbläsaren", "tipsa en kollega", "tipsa en vän", "vidarebefordra till en vän",
+    "dela", "dela artikeln", "dela sidan", "dela på facebook", "dela på linkedin",
+    "dela på x", "dela på twitter", "skriv ut", "skriv ut sidan", "till toppen",
+    "tillbaka till toppen", "pressmeddelande", "avsluta prenumerationen", "avregistrera",
+    "ändra prenumeration", "uppdatera dina inställningar", "följ oss", "kopiera länk",
+    "kopiera länken", "annons", "hoppa till innehållet", "visa mer",
+    # English
+    "view this email in your browser", "view this e-mail in your browser",
+    "view in browser", "view online", "open in browser", "forward to a friend",
+    "forward to a colleague", "share", "share this", "share this article",
+    "share on facebook", "share on linkedin", "share on twitter", "share on x", "tweet",
+    "print", "print this page", "back to top", "press release", "unsubscribe",
+    "update your preferences", "update subscription preferences", "follow us",
+    "copy link", "advertisement", "skip to content", "show more",
+})
+
+#: A camera's or phone's file name on a line of its own (IMG_8634, DSC01234.JPG,
+#: PXL_20240101_123456.jpg), or any image file name (bild-fran-motet.jpg).
+_CAMERA_FILE = re.compile(
+    r"^(?:img|dsc[nf]?|pxl|mvimg|vid|pano|gopr|dji|sam|cimg|_mg|_dsc|p)[_-]?\d{3,}"
+    r"(?:[_-][0-9a-z]+)?(?:\.[a-z0-9]{3,4})?$", re.IGNORECASE)
+_IMAGE_FILE = re.compile(r"^[\w.-]{1,80}\.(?:jpe?g|png|gif|heic|heif|webp|tiff?)$",
+                         re.IGNORECASE)
+
+#: A line opened by a speech dash (talstreck): an en or em dash, or a hyphen right
+#: before a capital letter or quotation mark. "- " plus a capital counts when the line
+#: stands alone (a list needs two items).
+_SPEECH_DASH = re.compile(r"^\s*(?:[–—]\s*|-(?=[A-ZÅÄÖÉ\"”»])|-\s+(?=[A-ZÅÄÖÉ\"”»]))(.+)$")
+_EN_OR_EM_DASH = re.compile(r"^\s*[–—]")
+#: ", säger NN" / ", says NN": who is speaking.
+_ATTRIBUTION = re.compile(
+    r"[,!?”\"]\s*(?:[–—-]\s*)?(?:säger|sa|sade|berättar|menar|konstaterar|tycker|förklarar"
+    r"|svarar|says|said|explains|adds|added|tells|notes)\b", re.IGNORECASE)
+
+#: Closing phrases that open a signature: "Vänliga hälsningar" + a name.
+CLOSINGS = frozenset({
+    "vänliga hälsningar", "med vänliga hälsningar", "vänlig hälsning",
+    "med vänlig hälsning", "hälsningar", "bästa hälsningar", "varma hälsningar",
+    "många hälsningar", "mvh", "allt gott", "kind regards", "best regards", "regards",
+    "warm regards", "warmest regards", "best wishes", "all the best", "sincerely",
+    "yours sincerely", "yours faithfully", "with best wishes", "kindest regards",
+})
+#: "Anna Berg, ordförande" / "Sam Reed, President of the Student Union": two to four
+#: capitalised name words, a comma, then a role without sentence punctuation.
+_NAME_ROLE = re.compile(
+    r"^[A-ZÅÄÖÉ][\w'’-]+(?: [A-ZÅÄÖÉ][\w'’-]+){1,3}, [^.!?]{2,80}\.?$")
+#: "Norra campus: Ja: 33 Nej: 33": a short label, a colon, a value.
+_LABEL_VALUE = re.compile(r"^[^:]{1,40}:\s*\S")
+_SENTENCE_END = tuple(".!?…")
+
+
+def normalise(text: str) -> str:
+    """Lower-case ``text`` with decoration and extra spaces removed, for phrase lookups."""
+    return " ".join(text.strip(_DECORATION).casefold().split())
+
+
+def announced_language(text: str) -> str | None:
+    """The language a line like "– English info further down –" announces, else None."""
+    plain = normalise(text)
+    if not plain or len(plain) > 80:
+        return None
+    for lang, pattern in ANNOUNCEMENTS.items():
+        if pattern.match(plain):
+            return lang
+    return None
+
+
+def leftover_reason(text: str) -> str | None:
+    """Why a one-line block is a leftover of pasting (and not text), else None."""
+    stripped = text.strip()
+    if len(stripped) > 80:
+        return None
+    if _CAMERA_FILE.match(stripped) or _IMAGE_FILE.match(stripped):
+        return "a camera or image file name"
+    if normalise(stripped) in CHROME:
+        return "web-page or newsletter chrome"
+    return None
+
+
+def speech_text(line: str) -> str | None:
+    """The words of a line opened by a speech dash, without the dash; else None."""
+    found = _SPEECH_DASH.match(line)
+    return found.group(1).strip() if found else None
+
+
+def is_speech_run(lines: list[str]) -> bool:
+    """True when dash-opened lines are lines of speech, not list items: one line that is
+    a sentence or names its speaker, or several that each end a sentence and at least
+    one names its speaker."""
+    texts = [speech_text(line) for line in lines]
+    if any(text is None for text in texts):
+        return False
+    if len(lines) == 1:
+        text = texts[0]
+        return bool(_ATTRIBUTION.search(text)) or (
+            len(text.split()) >= 4 and text.rstrip("\"'”’»)").endswith(_SENTENCE_END))
+    return (all(_EN_OR_EM_DASH.match(line) for line in lines)
+            and all(t.rstrip("\"'”’»)").endswith(_SENTENCE_END) for t in texts)
+            and any(_ATTRIBUTION.search(t) for t in texts))
+
+
+def is_closing(text: str) -> bool:
+    """True for a closing phrase such as "Vänliga hälsningar," or "Kind regards"."""
+    return normalise(text) in CLOSINGS
+
+
+def is_name_and_role(text: str) -> bool:
+    """True for a signature line such as "Anna Berg, ordförande"."""
+    stripped = text.strip()
+    return (len(stripped) <= 100 and bool(_NAME_ROLE.match(stripped))
+            and len(stripped.split(",", 1)[1].split()) <= 10)
+
+
+def is_signature_name(text: str) -> bool:
+    """A short line that can follow a closing phrase: a name, a role, an organisation."""
+    stripped = text.strip()
+    return 0 < len(stripped) <= 70 and not stripped.endswith(tuple("!?…"))
+
+
+def is_label_value(text: str) -> bool:
+    """True for a "Label: value" data line such as "Södra campus: Ja: 3 Nej: 7"."""
+    return len(text) <= 120 and bool(_LABEL_VALUE.match(text))
