@@ -17,6 +17,7 @@ from slugify import slugify
 from .diagnostics import Diagnostic, error, info, warning
 from .links import link_text
 from .model import Article, Block, Metadata, SourceDocument
+from .shapes import is_salutation
 
 _SUMMARY_CHARS = 220
 #: A title taken from a paragraph is at most this long (as a heading line may be).
@@ -112,6 +113,8 @@ def _in_language(block: Block, lang: str, homes: dict[int, str] | None = None
     """The block as it appears in ``lang``'s article of a mixed source, or None."""
     if homes and id(block) in homes:
         return block if homes[id(block)] == lang else None
+    if block.kind == "signature" and block.lang is None:
+        return block  # "Hälsningar / Regards" closes every language's page
     if block.side_by_side:
         return _side(block, lang) if lang in _languages_of(block) else None
     return block if block.lang == lang else None
@@ -213,6 +216,9 @@ def _title_of(document: SourceDocument, content: list[Block], lang: str, primary
     if first.kind == "heading":
         shown = first if document.file_lang else _in_language(first, lang, homes)
         return (shown.text, first.start_line, first), []
+    # "Hej alla!" or "Dear colleagues," opens a letter; the title comes from what follows.
+    first = next((b for b in own if b.kind == "paragraph" and not is_salutation(b.text)),
+                 first)
     if not document.file_lang and first.side_by_side:
         first = _in_language(first, lang)
     title = derive_title(first.text)

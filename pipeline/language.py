@@ -49,7 +49,7 @@ LOW_CONFIDENCE = 0.6
 _SHORT_BLOCK_CHARS = 20
 #: Blocks that are not body text keep the language they came with and lend none to their
 #: neighbours: markers, bylines, and leftovers of pasting that no page shows.
-_OUTSIDE_TEXT = ("marker", "byline", "leftover")
+_OUTSIDE_TEXT = ("marker", "byline", "leftover", "signature")
 #: Sentence ends: . ! ? … (and closing quotes) followed by space and a capital or quote.
 _SENTENCE_END = re.compile(r"[.!?…][”\"’»)]*(\s+)(?=[\"“”«„'‘(–—-]?[A-ZÅÄÖÉÜ0-9])")
 _QUOTE_MARKS = "“”\"«»„‘’'"

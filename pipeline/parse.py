@@ -22,7 +22,9 @@ from .refine import refine_blocks, signature
 from .shapes import (
     announced_language,
     is_closing,
+    is_fact_line,
     is_name_and_role,
+    is_salutation,
     is_speech_run,
     speech_text,
 )
@@ -224,12 +226,13 @@ def _promote_headings(blocks: list[Block]) -> list[Block]:
             result.append(block)
             continue
         following = following_of[index]
-        if first and looks_like_title(block.text):
+        if first and looks_like_title(block.text) and not is_salutation(block.text):
             result.append(_as_heading(block, 1))
         elif (not first and _looks_like_heading(block.text) and following is not None
               and following.kind in ("paragraph", "list", "quote")
               and not _looks_like_heading(following.text)
-              and not is_name_and_role(block.text)):
+              and not is_name_and_role(block.text) and not is_salutation(block.text)
+              and not is_fact_line(block.text)):
             result.append(_as_heading(block, 2))
         else:
             result.append(block)

@@ -13,7 +13,13 @@ from html import escape
 
 from .links import link_text
 from .model import Block
-from .shapes import is_closing, is_label_value, is_name_and_role, is_signature_name
+from .shapes import (
+    is_bilingual_closing,
+    is_closing,
+    is_label_value,
+    is_name_and_role,
+    is_signature_name,
+)
 from .shapes import leftover_reason as _leftover_reason
 
 #: How many short lines under a closing phrase still belong to the signature.
@@ -126,7 +132,11 @@ def settle_signatures(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
             if last_text is not None and (following is None or following.lang != last_text.lang):
                 block = result[index] = signature([block])
         if block.kind == "signature":
-            if last_text is not None and last_text.lang:
+            if is_bilingual_closing(block.text.split("\n", 1)[0]):
+                # Closes the text in both languages: it belongs to every page.
+                result[index] = replace(block, lang=None, how=None, spans=(),
+                                        confidence=0.0)
+            elif last_text is not None and last_text.lang:
                 result[index] = replace(block, lang=last_text.lang, how="context", spans=(),
                                         confidence=max(block.confidence,
                                                        last_text.confidence))

@@ -88,6 +88,13 @@ CLOSINGS = frozenset({
 #: capitalised name words, a comma, then a role without sentence punctuation.
 _NAME_ROLE = re.compile(
     r"^[A-ZÅÄÖÉ][\w'’-]+(?: [A-ZÅÄÖÉ][\w'’-]+){1,3}, [^.!?]{2,80}\.?$")
+#: "Hej alla medarbetare!", "Kära studenter,", "Dear colleagues,": a letter's opening,
+#: never its title.
+_SALUTATION = re.compile(
+    r"^(?:hej|hejsan|hallå|kära|bästa|god (?:morgon|dag|kväll)|dear|hi|hello|hey"
+    r"|good (?:morning|afternoon|evening))\b[^.?]{0,60}[,!]?$", re.IGNORECASE)
+#: A line of nothing but hashtags, as social-media posts end: "#studentliv #nordvik".
+_HASHTAGS = re.compile(r"^(?:#[\w-]+[\s,]*){1,30}$")
 #: "Norra campus: Ja: 33 Nej: 33": a short label, a colon, a value.
 _LABEL_VALUE = re.compile(r"^[^:]{1,40}:\s*\S")
 _SENTENCE_END = tuple(".!?…")
@@ -118,6 +125,8 @@ def leftover_reason(text: str) -> str | None:
         return "a camera or image file name"
     if normalise(stripped) in CHROME:
         return "web-page or newsletter chrome"
+    if _HASHTAGS.match(stripped):
+        return "hashtags from a social-media post"
     return None
 
 
@@ -144,8 +153,21 @@ def is_speech_run(lines: list[str]) -> bool:
 
 
 def is_closing(text: str) -> bool:
-    """True for a closing phrase such as "Vänliga hälsningar," or "Kind regards"."""
-    return normalise(text) in CLOSINGS
+    """True for a closing phrase such as "Vänliga hälsningar," or "Kind regards", also
+    in both languages at once: "Med vänliga hälsningar / Kind regards"."""
+    return all(normalise(side) in CLOSINGS for side in text.split(" / ")) if text else False
+
+
+def is_bilingual_closing(text: str) -> bool:
+    """True for a closing phrase given in two languages: "Hälsningar / Regards"."""
+    return " / " in text and is_closing(text)
+
+
+def is_salutation(text: str) -> bool:
+    """True for a letter's opening line: "Hej alla medarbetare!", "Dear colleagues,"."""
+    stripped = text.strip()
+    return len(stripped) <= 70 and len(stripped.split()) <= 8 and bool(
+        _SALUTATION.match(stripped))
 
 
 def is_name_and_role(text: str) -> bool:
@@ -159,6 +181,27 @@ def is_signature_name(text: str) -> bool:
     """A short line that can follow a closing phrase: a name, a role, an organisation."""
     stripped = text.strip()
     return 0 < len(stripped) <= 70 and not stripped.endswith(tuple("!?…"))
+
+
+#: Labels whose line gives a fact, not a section: "Foto: Anna Berg", "Läs mer: …".
+FACT_LABELS = frozenset({
+    "foto", "photo", "bild", "image", "text", "tid", "plats", "datum", "time", "place",
+    "date", "when", "where", "kontakt", "contact", "läs mer", "read more", "mer info",
+    "more info", "info", "källa", "source", "anmälan", "registration", "pris", "price",
+    "kostnad", "cost", "webb", "web", "webbplats", "website", "e-post", "email", "e-mail",
+    "telefon", "phone", "tel", "adress", "address", "arrangör", "organiser", "organizer",
+})
+_HAS_DATA = re.compile(r"\d|://|www\.|@")
+
+
+def is_fact_line(text: str) -> bool:
+    """A "Label: value" line that states a fact rather than opening a section: a known
+    label ("Foto:", "Tid:", "Läs mer:") or a short label with digits, a link or an
+    address after it. Such a line is never a heading."""
+    label, colon, value = text.partition(":")
+    if not colon or not value.strip() or len(label.split()) > 3:
+        return False
+    return normalise(label) in FACT_LABELS or bool(_HAS_DATA.search(value))
 
 
 def is_label_value(text: str) -> bool:

@@ -162,3 +162,17 @@ def test_side_by_side_lines_give_each_variant_its_own_side(tagger):
     assert [b.html for b in articles["en"].blocks] == [
         "<h2>Registration closes on Friday</h2>",
         "<p>Welcome to the town hall on Saturday for coffee and news about our work.</p>"]
+
+
+def test_a_closing_in_both_languages_ends_both_pages_and_one_language_ends_its_own(tagger):
+    text = ("Hej alla!\n\nVälkomna tillbaka efter sommaren till ett nytt år på fakulteten med "
+            "många nya studenter.\n\nDear all,\n\nWelcome back after the summer to a new year "
+            "at the faculty with many new students.\n\nHälsningar / Regards\nEva Nilsson\n")
+    sv, en = process("a.txt", text, tagger).articles
+    assert sv.blocks[-1].kind == en.blocks[-1].kind == "signature"
+    assert sv.blocks[-1].text == "Hälsningar / Regards\nEva Nilsson"
+    one = ("Välkommen tillbaka\n\nVälkomna tillbaka efter sommaren.\n\n-----\n\nWelcome back\n\n"
+           "Welcome back after the summer.\n\nKind regards,\nEva Nilsson\n")
+    sv, en = process("b.txt", one, tagger).articles
+    assert [b.kind for b in sv.blocks] == ["paragraph"]
+    assert en.blocks[-1].kind == "signature" and en.blocks[-1].lang == "en"
