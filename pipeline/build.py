@@ -42,6 +42,7 @@ from .schedule import (
     visibility_states,
 )
 from .status import record_history
+from .suggest import suggest_translations, suggestion_from_dict, suggestion_to_dict
 
 
 @dataclass
@@ -270,7 +271,8 @@ def _unchanged_report(manifest: Manifest, config: Config, timings: dict) -> Buil
         tuple(diagnostics), (), tuple(sorted(manifest.outputs)), manifest.articles,
         tuple(sorted({d.path for d in diagnostics if d.severity == "error"})),
         extra=tuple(sorted(_files_below(config.output) - set(manifest.outputs))),
-        timings=timings, held=tuple(_held_from_list(h) for h in manifest.held))
+        timings=timings, held=tuple(_held_from_list(h) for h in manifest.held),
+        suggestions=tuple(suggestion_from_dict(s) for s in manifest.suggestions))
 
 
 def _compare(config: Config, rendered: list[OutputFile]) -> tuple[list[str], list[str]]:
@@ -330,6 +332,8 @@ def run(config: Config, *, check: bool = False, jobs: int = 1, progress=None,
     if not config.articles.is_dir():
         return BuildReport(tuple(collection.diagnostics), (), (), 0, (), timings=timings)
     sets = collection.sets
+    suggestions = tuple(suggest_translations(sets, config.languages, collection.held))
+    lap("suggest")
     # A set: the same problem is never reported twice.
     diagnostics = sorted(set(collection.diagnostics + _no_date_warnings(sets)),
                          key=Diagnostic.sort_key)
@@ -357,7 +361,8 @@ def run(config: Config, *, check: bool = False, jobs: int = 1, progress=None,
     summary = {"articles": len(sets), "failed": tuple(collection.failed),
                "processed": collection.processed, "reused": collection.reused,
                "rendered": tuple(f.path for f in rendered), "held": tuple(collection.held),
-               "extra": tuple(sorted(_files_below(config.output) - planned_paths))}
+               "extra": tuple(sorted(_files_below(config.output) - planned_paths)),
+               "suggestions": suggestions}
     if check:
         missing, stale = _compare(config, rendered)
         lap("compare")
@@ -376,7 +381,8 @@ def run(config: Config, *, check: bool = False, jobs: int = 1, progress=None,
         global_fingerprint, digests, {}, [diagnostic_to_list(d) for d in diagnostics],
         len(sets), visibility.policy,
         collection.next_change.isoformat() if collection.next_change else "",
-        [_held_to_list(h) for h in collection.held])
+        [_held_to_list(h) for h in collection.held],
+        [suggestion_to_dict(s) for s in suggestions])
     for path in sorted(planned_paths):
         new_manifest.record(config.output, path, keys[path])
     collection.tagger.cache.save()

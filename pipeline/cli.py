@@ -133,6 +133,7 @@ def build(articles: Path | None, output: Path | None, config_path: Path | None, 
     """
     from .report import build_report_json, held_summary
     from .schedule import Visibility, build_now
+    from .suggest import note_line
 
     config = load_or_exit(config_path, articles=articles, output=output)
     started = time.perf_counter()
@@ -158,6 +159,8 @@ def build(articles: Path | None, output: Path | None, config_path: Path | None, 
                 f"{len(report.extra)} extra (run `bilingual build`)")
             click.echo(f"Checked {plural(report.articles, 'article')}: {target}/ {verdict}; "
                        f"{plural(errors, 'error')}, {plural(warnings, 'warning')}.")
+        if report.suggestions:
+            click.echo(note_line(report.suggestions), err=True)
         sys.exit(0 if report.ok and not out_of_date and not (strict and warnings) else 1)
     if not as_json:
         removed = f", {len(report.removed)} removed" if report.removed else ""
@@ -167,6 +170,8 @@ def build(articles: Path | None, output: Path | None, config_path: Path | None, 
                    f"{plural(errors, 'error')}, {plural(warnings, 'warning')}.")
     for line in held_summary(report.held):
         click.echo(line, err=True)
+    if report.suggestions:  # information, never a warning: --strict ignores it
+        click.echo(note_line(report.suggestions), err=True)
     if report.extra:
         click.secho(f"note: {plural(len(report.extra), 'file')} in {target}/ not made by "
                     f"bilingual, left alone: {', '.join(report.extra[:5])}"

@@ -187,6 +187,8 @@ def status(as_json: bool, fail_on: str, config_path: Path | None) -> None:
 
     A translation is stale when the other language's source changed after it (by git
     history when the site is in git, else by when bilingual first saw each version).
+    Articles in different languages that look like translations of each other but are
+    not paired are listed below the table, with what they share and how to pair them.
 
     \b
     Examples:
@@ -194,6 +196,7 @@ def status(as_json: bool, fail_on: str, config_path: Path | None) -> None:
       bilingual status --json --fail-on missing,stale
     """
     from .status import status_table, translation_status
+    from .suggest import suggest_translations, suggestion_lines, suggestions_by_key
 
     states = {state.strip() for state in fail_on.split(",") if state.strip()}
     unknown = states - {"missing", "stale", "summary"}
@@ -205,17 +208,23 @@ def status(as_json: bool, fail_on: str, config_path: Path | None) -> None:
     print_diagnostics([d for d in collection.diagnostics if d.severity == "error"])
     rows = translation_status(config, collection.sets, collection.diagnostics,
                               collection.digests, collection.held)
+    suggestions = suggest_translations(collection.sets, config.languages, collection.held)
     if as_json:
         from .report import held_view
 
+        # Still one row per article: each row names the articles it looks like a
+        # translation of, so CI scripts reading rows keep working.
+        related = suggestions_by_key(suggestions)
         click.echo(json.dumps([{
             "key": r.key, "title": r.title, "languages": list(r.languages),
             "missing": list(r.missing), "summary": list(r.summaries), "stale": list(r.stale),
             "unsure_blocks": r.unsure_blocks, "sources": list(r.sources),
-            "published": r.published, "held": [held_view(h) for h in r.held]}
+            "published": r.published, "held": [held_view(h) for h in r.held],
+            "looks_like_translation_of": related.get(r.key, [])}
             for r in rows], ensure_ascii=False, indent=2))
     else:
-        click.echo(status_table(rows, config.languages))
+        click.echo("\n".join([status_table(rows, config.languages),
+                              *suggestion_lines(suggestions)]))
     published = [r for r in rows if r.published]  # an unpublished draft fails nothing yet
     failing = {"missing": any(r.missing for r in published),
                "stale": any(r.stale for r in published),

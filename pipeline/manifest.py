@@ -208,6 +208,7 @@ class Manifest:
     policy: str = ""  #: which drafts and scheduled articles the build showed
     next_change: str = ""  #: ISO moment the next scheduled article goes live, "" if none
     held: list[list] = field(default_factory=list)  #: articles left out, for the report
+    suggestions: list[dict] = field(default_factory=list)  #: likely translations, ditto
 
     @classmethod
     def load(cls, path: Path) -> Manifest:
@@ -221,7 +222,8 @@ class Manifest:
         return cls(data.get("fingerprint", ""), data.get("sources", {}),
                    data.get("outputs", {}), data.get("diagnostics", []),
                    data.get("articles", 0), data.get("policy", ""),
-                   data.get("next_change", ""), data.get("held", []))
+                   data.get("next_change", ""), data.get("held", []),
+                   data.get("suggestions", []))
 
     def save(self, path: Path) -> None:
         """Write the manifest atomically."""
@@ -229,7 +231,8 @@ class Manifest:
             "format": FORMAT, "fingerprint": self.fingerprint, "sources": self.sources,
             "outputs": dict(sorted(self.outputs.items())), "diagnostics": self.diagnostics,
             "articles": self.articles, "policy": self.policy,
-            "next_change": self.next_change, "held": self.held},
+            "next_change": self.next_change, "held": self.held,
+            "suggestions": self.suggestions},
             ensure_ascii=False, indent=0, separators=(",", ":"))
         write_atomic(path, content.encode("utf-8"))
 

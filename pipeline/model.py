@@ -174,6 +174,8 @@ class BuildReport:
     reused: int = 0  #: sources taken from the cache
     rendered: tuple[str, ...] = ()  #: outputs rendered in this run
     held: tuple = ()  #: HeldBack records: drafts and scheduled articles left out
+    suggestions: tuple = ()  #: Suggestion records: unpaired articles that look like
+    #: translations of each other (pipeline.suggest)
 
     @property
     def ok(self) -> bool:
