@@ -26,6 +26,7 @@ from .shapes import (
     is_name_and_role,
     is_salutation,
     is_speech_run,
+    language_prefix,
     speech_text,
 )
 
@@ -182,6 +183,11 @@ def parse_text(text: str, first_line: int = 1) -> tuple[Block, ...]:
             blocks.append(Block("byline", joined, escape(joined, quote=False), line_from,
                                 line_to))
         else:
+            prefixed = language_prefix(joined)
+            if prefixed:  # "ENG: Welcome …": the prefix is a marker, the rest the text
+                lang, prefix, joined = prefixed
+                blocks.append(Block("marker", prefix, "", line_from, line_from, lang=lang,
+                                    confidence=1.0, how="marker"))
             blocks.append(Block("paragraph", joined, f"<p>{link_text(joined)}</p>",
                                 line_from, line_to))
     return tuple(_promote_headings(refine_blocks(blocks)))

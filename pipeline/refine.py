@@ -19,6 +19,7 @@ from .shapes import (
     is_label_value,
     is_name_and_role,
     is_signature_name,
+    opens_a_list,
 )
 from .shapes import leftover_reason as _leftover_reason
 
@@ -31,6 +32,24 @@ _OUTSIDE_TEXT = ("marker", "byline", "leftover", "signature")
 def refine_blocks(blocks: list[Block]) -> list[Block]:
     """Apply every neighbour-aware shape, in an order where each sees the last's work."""
     return _signatures(_data_runs(_leftovers(blocks)))
+
+
+def _lines_under(blocks: list[Block], index: int, fits) -> int:
+    """The index of the last one-line paragraph right under ``blocks[index]`` (no blank
+    line between) for which ``fits(text)`` holds; ``index`` when there is none."""
+    end = index
+    while (end + 1 < len(blocks) and _one_line(blocks[end + 1])
+           and blocks[end + 1].start_line == blocks[end].end_line + 1
+           and fits(blocks[end + 1].text)):
+        end += 1
+    return end
+
+
+def _joined(run: list[Block]) -> Block:
+    """One paragraph of several one-line blocks, its lines kept apart with <br>."""
+    html = "<br>\n".join(link_text(b.text) for b in run)
+    return Block("paragraph", "\n".join(b.text for b in run), f"<p>{html}</p>",
+                 run[0].start_line, run[-1].end_line)
 
 
 def _one_line(block: Block) -> bool:
@@ -63,25 +82,19 @@ def leftover_reason(block: Block, blocks: tuple[Block, ...]) -> str:
 
 def _data_runs(blocks: list[Block]) -> list[Block]:
     """Two or more adjacent one-line "Label: value" paragraphs become one paragraph, so
-    the last of them is never taken for a heading."""
+    the last of them is never taken for a heading; so do "Kontakt:" and the short lines
+    right under it (a name, a phone number, an address)."""
     result: list[Block] = []
     index = 0
     while index < len(blocks):
-        end = index
-        while (end + 1 < len(blocks) and _one_line(blocks[end + 1])
-               and is_label_value(blocks[end + 1].text)
-               and blocks[end + 1].start_line == blocks[end].end_line + 1):
-            end += 1
         first = blocks[index]
-        if end > index and _one_line(first) and is_label_value(first.text):
-            run = blocks[index:end + 1]
-            html = "<br>\n".join(link_text(b.text) for b in run)
-            result.append(Block("paragraph", "\n".join(b.text for b in run), f"<p>{html}</p>",
-                                first.start_line, run[-1].end_line))
-            index = end + 1
-            continue
-        result.append(first)
-        index += 1
+        end = index
+        if _one_line(first) and opens_a_list(first.text):
+            end = _lines_under(blocks, index, lambda text: len(text) <= 80)
+        elif _one_line(first) and is_label_value(first.text):
+            end = _lines_under(blocks, index, is_label_value)
+        result.append(_joined(blocks[index:end + 1]) if end > index else first)
+        index = end + 1
     return result
 
 

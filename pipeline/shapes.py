@@ -38,6 +38,18 @@ ANNOUNCEMENTS: dict[str, re.Pattern[str]] = {
         r")" + _WHERE + "$"),
 }
 
+#: "ENG: Welcome …", "SV – Välkommen …", "🇬🇧 Welcome …": a paragraph that names its
+#: language first. Short codes count in capitals only ("En:" could be Swedish).
+_FLAG_GB = "\U0001F1EC\U0001F1E7"
+_FLAG_US = "\U0001F1FA\U0001F1F8"
+_FLAG_SE = "\U0001F1F8\U0001F1EA"
+_LANGUAGE_PREFIX = re.compile(
+    r"^(?P<code>ENG|EN|SV|SWE|SVE|(?i:english|in english|svenska|på svenska|swedish))"
+    r"\s*[:|–—-]\s+(?=\S)|^(?P<flag>" + f"{_FLAG_GB}|{_FLAG_US}|{_FLAG_SE}" + r")\s*(?=\w)")
+_PREFIX_LANGUAGE = {"eng": "en", "en": "en", "english": "en", "in english": "en",
+                    _FLAG_GB: "en", _FLAG_US: "en", "sv": "sv", "swe": "sv", "sve": "sv",
+                    "svenska": "sv", "på svenska": "sv", "swedish": "sv", _FLAG_SE: "sv"}
+
 #: Web-page and newsletter chrome that comes along when a page is copied: never text.
 CHROME = frozenset({
     # Swedish
@@ -100,9 +112,14 @@ _LABEL_VALUE = re.compile(r"^[^:]{1,40}:\s*\S")
 _SENTENCE_END = tuple(".!?…")
 
 
+#: Anything but letters and digits at either end: dashes, stars, brackets, and emoji
+#: such as flags ("🇬🇧 English below 🇬🇧").
+_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
+
+
 def normalise(text: str) -> str:
     """Lower-case ``text`` with decoration and extra spaces removed, for phrase lookups."""
-    return " ".join(text.strip(_DECORATION).casefold().split())
+    return " ".join(_EDGES.sub("", text.strip(_DECORATION)).casefold().split())
 
 
 def announced_language(text: str) -> str | None:
@@ -207,3 +224,19 @@ def is_fact_line(text: str) -> bool:
 def is_label_value(text: str) -> bool:
     """True for a "Label: value" data line such as "Södra campus: Ja: 3 Nej: 7"."""
     return len(text) <= 120 and bool(_LABEL_VALUE.match(text))
+
+
+def language_prefix(text: str) -> tuple[str, str, str] | None:
+    """(language, the prefix as written, the rest) for "ENG: Welcome …", else None."""
+    found = _LANGUAGE_PREFIX.match(text)
+    if not found:
+        return None
+    key = (found.group("code") or found.group("flag")).casefold()
+    return _PREFIX_LANGUAGE[key], found.group().strip(), text[found.end():]
+
+
+def opens_a_list(text: str) -> bool:
+    """A short line ending in a colon ("Kontakt:", "For more information, contact:")
+    whose following lines belong with it."""
+    stripped = text.strip()
+    return stripped.endswith(":") and len(stripped) <= 60 and len(stripped.split()) <= 6
