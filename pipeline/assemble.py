@@ -17,6 +17,7 @@ from slugify import slugify
 from .diagnostics import Diagnostic, error, info, warning
 from .links import link_text
 from .model import Article, Block, Metadata, SourceDocument
+from .parse import looks_like_heading
 from .shapes import is_salutation
 
 _SUMMARY_CHARS = 220
@@ -213,7 +214,11 @@ def _title_of(document: SourceDocument, content: list[Block], lang: str, primary
     first = next((b for b in own if b.kind != "signature"), None)
     if first is None:
         return None
-    if first.kind == "heading":
+    if first.kind == "heading" or (
+            not document.file_lang and len(own) > 1 and first.start_line == first.end_line
+            and first.kind == "paragraph" and looks_like_heading(first.text)):
+        # A half that opens with a short line without final punctuation ("News from
+        # the faculty – October") has its title line, even with no text right under it.
         shown = first if document.file_lang else _in_language(first, lang, homes)
         return (shown.text, first.start_line, first), []
     # "Hej alla!" or "Dear colleagues," opens a letter; the title comes from what follows.

@@ -143,7 +143,7 @@ def _text_groups(lines: list[str]) -> list[tuple[int, int]]:
     return groups
 
 
-def _looks_like_heading(text: str) -> bool:
+def looks_like_heading(text: str) -> bool:
     """Short, one line, and no sentence-ending punctuation."""
     stripped = text.strip().rstrip(_CLOSING_QUOTES)
     return (0 < len(text.strip()) <= _HEADING_MAX_CHARS
@@ -160,6 +160,13 @@ def parse_text(text: str, first_line: int = 1) -> tuple[Block, ...]:
         line_from, line_to = first_line + start, first_line + end
         joined = " ".join(group)
         marker = _marker_block(joined, line_from, line_to) if start == end else None
+        tail = _announced_tail(joined) if start == end and not marker else None
+        if tail:  # "Höstmöte i kåren (English below)": the note is a marker of its own
+            joined, announcement, lang = tail
+            marker = Block("marker", announcement, "", line_from, line_to, lang=lang,
+                           confidence=1.0, how="marker")
+            blocks.append(marker)
+            marker = None
         if marker:
             blocks.append(marker)
         elif (all(_LIST_ITEM.match(line) for line in group) or start == end) \
@@ -191,6 +198,24 @@ def parse_text(text: str, first_line: int = 1) -> tuple[Block, ...]:
             blocks.append(Block("paragraph", joined, f"<p>{link_text(joined)}</p>",
                                 line_from, line_to))
     return tuple(_promote_headings(refine_blocks(blocks)))
+
+
+#: A note in brackets, or after a dash or bar, at the end of a line.
+_TAIL = re.compile(r"^(?P<text>.+?)\s*(?:\((?P<a>[^()]{3,60})\)|\[(?P<b>[^\[\]]{3,60})\]"
+                   r"|\s[–—|-]\s(?P<c>[^–—|]{3,60}))\s*$")
+
+
+def _announced_tail(line: str) -> tuple[str, str, str] | None:
+    """(the line without it, the note, its language) for a line that ends by announcing
+    the other language: "Höstmöte i kåren (English below)"; else None."""
+    found = _TAIL.match(line)
+    if not found:
+        return None
+    note = found.group("a") or found.group("b") or found.group("c")
+    lang = announced_language(note)
+    if lang is None:
+        return None
+    return found.group("text"), line[found.end("text"):].strip(), lang
 
 
 def _speech_quote(line: str, number: int) -> Block:
@@ -234,9 +259,9 @@ def _promote_headings(blocks: list[Block]) -> list[Block]:
         following = following_of[index]
         if first and looks_like_title(block.text) and not is_salutation(block.text):
             result.append(_as_heading(block, 1))
-        elif (not first and _looks_like_heading(block.text) and following is not None
+        elif (not first and looks_like_heading(block.text) and following is not None
               and following.kind in ("paragraph", "list", "quote")
-              and not _looks_like_heading(following.text)
+              and not looks_like_heading(following.text)
               and not is_name_and_role(block.text) and not is_salutation(block.text)
               and not is_fact_line(block.text)):
             result.append(_as_heading(block, 2))

@@ -26,14 +26,15 @@ def describe_source(result: SourceResult) -> dict[str, Any]:
     """How one source was read: metadata, every block, and the variants built from it."""
     index_of = {(b.start_line, b.end_line): i for i, b in enumerate(result.blocks)}
     derived = {d.line for d in result.diagnostics if d.code == "no-title"}
-    headings = {b.start_line for b in result.blocks if b.kind == "heading"}
+    meta = result.document.meta if result.document else {}
+    meta_line = result.document.meta_lines.get("title") if result.document else None
     variants = {}
     for article in result.articles:
         variants[article.lang] = {
             "title": article.title,
-            "title_from": ("first paragraph" if article.title_line in derived
-                           and article.title_line not in headings else
-                           "heading" if article.title_line in headings else "front matter"),
+            "title_from": ("front matter" if "title" in meta and article.title_line == meta_line
+                           else "first paragraph" if article.title_line in derived
+                           else "heading"),
             "slug": article.slug,
             "blocks": [index_of[(b.start_line, b.end_line)] for b in article.blocks],
         }
