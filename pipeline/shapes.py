@@ -10,10 +10,6 @@ from __future__ import annotations
 
 import re
 
-#: Decoration pasted around announcements and chrome: "– English below –",
-#: "*** Svensk version nedan ***", "[Info in English further down]", "Press release -".
-_DECORATION = "-–—_*=~·•#()[]{}<>|/\\:;.,!… \t\u00a0"
-
 #: "English version below" and its relatives, decoration and case removed. The optional
 #: tail says where the other half is; a heading-like "Information in English" right
 #: before the English half is an announcement too.
@@ -112,18 +108,27 @@ _LABEL_VALUE = re.compile(r"^[^:]{1,40}:\s*\S")
 _SENTENCE_END = tuple(".!?…")
 
 
-#: Anything but letters and digits at either end: dashes, stars, brackets, and emoji
-#: such as flags ("🇬🇧 English below 🇬🇧").
-_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
+#: The longest line a phrase lookup looks at: announcements, chrome and closings are
+#: short, and most paragraphs are skipped before any work.
+_PHRASE_MAX_CHARS = 100
 
 
 def normalise(text: str) -> str:
-    """Lower-case ``text`` with decoration and extra spaces removed, for phrase lookups."""
-    return " ".join(_EDGES.sub("", text.strip(_DECORATION)).casefold().split())
+    """Lower-case ``text`` with decoration and extra spaces removed, for phrase lookups:
+    anything but letters and digits at either end goes (dashes, stars, brackets, and
+    emoji such as flags: "🇬🇧 English below 🇬🇧")."""
+    start, end = 0, len(text)
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    return " ".join(text[start:end].casefold().split())
 
 
 def announced_language(text: str) -> str | None:
     """The language a line like "– English info further down –" announces, else None."""
+    if len(text) > _PHRASE_MAX_CHARS:
+        return None
     plain = normalise(text)
     if not plain or len(plain) > 80:
         return None
@@ -172,7 +177,9 @@ def is_speech_run(lines: list[str]) -> bool:
 def is_closing(text: str) -> bool:
     """True for a closing phrase such as "Vänliga hälsningar," or "Kind regards", also
     in both languages at once: "Med vänliga hälsningar / Kind regards"."""
-    return all(normalise(side) in CLOSINGS for side in text.split(" / ")) if text else False
+    if not text or len(text) > _PHRASE_MAX_CHARS:
+        return False
+    return all(normalise(side) in CLOSINGS for side in text.split(" / "))
 
 
 def is_bilingual_closing(text: str) -> bool:
