@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
+from .characters import printable
 from .detectors import detector_version
-from .diagnostics import Diagnostic, error, warning
+from .diagnostics import Diagnostic, error, info, warning
 from .language import LanguageTagger
 from .manifest import (
     Manifest,
@@ -150,12 +151,12 @@ def collect(config: Config, *, jobs: int = 1, progress=None, digests: dict | Non
             cache.put(result.path, digests[result.path], result.articles, result.diagnostics)
     ordered = [results[shown[path]] for path in paths]
     diagnostics = [d for _, problems in ordered for d in problems]
-    for link, target in links:
+    for name, what in links:  # links and anything else that is not a plain file
         diagnostics.append(warning(
-            f"{display_path(config.articles, config.root)}/{link}", 1, "symlink",
-            f"this is a link to {target}, outside the articles folder or to a folder, "
-            "and is not read", "copy the article into the articles folder instead of "
-            "linking to it"))
+            f"{display_path(config.articles, config.root)}/{printable(name)}", 1,
+            "symlink" if what.startswith("a link") else "not-a-file",
+            f"this is {what}, and is not read", "copy the article into the articles "
+            "folder as an ordinary file"))
     if not paths:
         diagnostics.append(error(display_path(config.articles, config.root), 1, "articles",
                                  "no articles found (looked for .txt and .md files)",
@@ -168,10 +169,22 @@ def collect(config: Config, *, jobs: int = 1, progress=None, digests: dict | Non
     failed = sorted({shown[p] for p in paths
                      if any(d.severity == "error" for d in results[shown[p]][1])}
                     | {d.path for d in pair_problems if d.severity == "error"})
+    diagnostics += _cache_notes(config, tagger.cache.damaged, cache.damaged)
     return Collection(sets, diagnostics, failed, digests, len(to_process),
                       len(paths) - len(to_process), tagger, cache, held,
                       visibility_states(shown_articles, held),
                       next_change(every_article, visibility, config.timezone))
+
+
+def _cache_notes(config: Config, detections: bool, sources: list[str],
+                 manifest: bool = False) -> list[Diagnostic]:
+    """Notes for damaged state files: thrown away, and the build goes on without them."""
+    where = display_path(config.cache, config.root)
+    names = (["the detection cache"] * detections + ["the build record"] * manifest
+             + [f"the saved result of {source}" for source in sources[:3]])
+    return [info(where, 1, "cache", f"{name} was damaged; it is thrown away and rebuilt",
+                 "nothing to do; if this repeats, check the disk or delete the folder")
+            for name in names]
 
 
 def read_digests(paths: list[Path], shown: dict[Path, str]) -> dict[str, str]:
@@ -317,6 +330,7 @@ def run(config: Config, *, check: bool = False, jobs: int = 1, progress=None,
     # what is pruned from `output/`.
     manifest_path = config.cache / f"manifest-{sha256(str(config.output).encode())[:12]}.json"
     manifest = Manifest.load(manifest_path)
+    damaged = _cache_notes(config, False, [], manifest=manifest.damaged)
     global_fingerprint = site_fingerprint(config)
     scan = scan_sources(config.articles) if config.articles.is_dir() else ([], [])
     digests = read_digests(scan[0], display_paths(scan[0], config))
@@ -335,7 +349,7 @@ def run(config: Config, *, check: bool = False, jobs: int = 1, progress=None,
     suggestions = tuple(suggest_translations(sets, config.languages, collection.held))
     lap("suggest")
     # A set: the same problem is never reported twice.
-    diagnostics = sorted(set(collection.diagnostics + _no_date_warnings(sets)),
+    diagnostics = sorted(set(collection.diagnostics + _no_date_warnings(sets) + damaged),
                          key=Diagnostic.sort_key)
     planned = plan_outputs(config, sets)
     # A source's schedule state counts as part of its content: holding it back,

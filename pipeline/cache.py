@@ -30,13 +30,18 @@ class DetectionCache:
         self._new: dict[str, list] = {}
         self.hits = 0
         self.misses = 0
+        self.damaged = False  #: the file could not be used and is thrown away
         if path is not None and path.is_file():
             try:
                 data = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, ValueError):
-                data = {}  # a damaged cache is only a slower build
-            if data.get("format") == CACHE_FORMAT and data.get("detector") == version:
-                self._stored = data.get("entries", {})
+                data = None  # a damaged cache is only a slower build
+            entries = data.get("entries") if isinstance(data, dict) else None
+            if not isinstance(entries, dict) or not all(
+                    isinstance(v, list) and len(v) == 2 for v in entries.values()):
+                self.damaged = True
+            elif data.get("format") == CACHE_FORMAT and data.get("detector") == version:
+                self._stored = entries
 
     def _key(self, text: str) -> str:
         """Stable key for a text under this detector version."""

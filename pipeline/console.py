@@ -18,8 +18,8 @@ def print_diagnostics(diagnostics, notes: bool = False) -> None:
     """Every error and warning on stderr, coloured on a terminal; info notes (what was
     left out of a page) only with ``notes``, as `split` asks."""
     for diagnostic in diagnostics:
-        if diagnostic.severity == "info" and not notes:
-            continue
+        if diagnostic.severity == "info" and not notes and diagnostic.code not in ("cache",):
+            continue  # what was left out of a page is for `split`; a damaged cache is news
         colour = {"error": "red", "warning": "yellow"}.get(diagnostic.severity)
         click.secho(diagnostic.format(), fg=colour, err=True)
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from .characters import printable
+
 Severity = Literal["error", "warning", "info"]
 
 
@@ -25,9 +27,11 @@ class Diagnostic:
     hint: str = ""  #: what to do about it
 
     def format(self) -> str:
-        """Render as ``path:line: severity[code]: message`` plus an indented hint."""
-        head = f"{self.path}:{self.line}: {self.severity}[{self.code}]: {self.message}"
-        return f"{head}\n  hint: {self.hint}" if self.hint else head
+        """Render as ``path:line: severity[code]: message`` plus an indented hint; a
+        control character from a file's name or text is shown escaped, never raw."""
+        head = (f"{printable(self.path)}:{self.line}: {self.severity}[{self.code}]: "
+                f"{printable(self.message)}")
+        return f"{head}\n  hint: {printable(self.hint)}" if self.hint else head
 
     def sort_key(self) -> tuple[str, int, str, str]:
         """Order by file, then line, then code: stable across runs."""

@@ -151,6 +151,7 @@ class SourceCache:
         self.folder = folder  #: where the files live, or None to keep nothing
         self.fingerprint = fingerprint  #: what reading depends on: code, detector, languages
         self._written: dict[str, dict] = {}  #: entries put in this run, by source path
+        self.damaged: list[str] = []  #: sources whose cache file could not be used
 
     def _file(self, source: str) -> Path:
         """The cache file of ``source`` (named by a hash of its path)."""
@@ -164,11 +165,16 @@ class SourceCache:
             entry = json.loads(self._file(source).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None  # missing or damaged: read the source again
-        if (entry.get("format") != FORMAT or entry.get("fingerprint") != self.fingerprint
+        if (not isinstance(entry, dict) or entry.get("format") != FORMAT
+                or entry.get("fingerprint") != self.fingerprint
                 or entry.get("source") != source or entry.get("digest") != digest):
             return None
-        return ([article_from_dict(a) for a in entry["articles"]],
-                [diagnostic_from_list(d) for d in entry["diagnostics"]])
+        try:
+            return ([article_from_dict(a) for a in entry["articles"]],
+                    [diagnostic_from_list(d) for d in entry["diagnostics"]])
+        except (KeyError, TypeError, ValueError, AttributeError):
+            self.damaged.append(source)  # read the source again; the file is rewritten
+            return None
 
     def put(self, source: str, digest: str, articles, diagnostics) -> None:
         """Remember what ``source`` gave (written by ``save``)."""
@@ -195,6 +201,22 @@ class SourceCache:
 
 # --- outputs ----------------------------------------------------------------------------
 
+#: The manifest's fields and the JSON type each must have.
+_SHAPE = {"fingerprint": str, "sources": dict, "outputs": dict, "diagnostics": list,
+          "articles": int, "policy": str, "next_change": str, "held": list,
+          "suggestions": list}
+
+
+def _well_formed(data: dict) -> bool:
+    """True when every field present has its type and every output record its keys."""
+    if any(key in data and not isinstance(data[key], kind) for key, kind in _SHAPE.items()):
+        return False
+    return (all(isinstance(r, dict) and {"key", "size", "mtime_ns"} <= set(r)
+                for r in data.get("outputs", {}).values())
+            and all(isinstance(d, list) and len(d) == 6 for d in data.get("diagnostics", []))
+            and all(isinstance(h, list) and len(h) == 6 for h in data.get("held", []))
+            and all(isinstance(x, dict) for x in data.get("suggestions", [])))
+
 
 @dataclass
 class Manifest:
@@ -209,14 +231,19 @@ class Manifest:
     next_change: str = ""  #: ISO moment the next scheduled article goes live, "" if none
     held: list[list] = field(default_factory=list)  #: articles left out, for the report
     suggestions: list[dict] = field(default_factory=list)  #: likely translations, ditto
+    damaged: bool = False  #: the file on disk could not be used (never saved)
 
     @classmethod
     def load(cls, path: Path) -> Manifest:
         """The manifest at ``path``; an empty one if it is missing or unreadable."""
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except FileNotFoundError:
             return cls()
+        except (OSError, ValueError):
+            return cls(damaged=True)
+        if not isinstance(data, dict) or not _well_formed(data):
+            return cls(damaged=True)
         if data.get("format") != FORMAT:
             return cls()
         return cls(data.get("fingerprint", ""), data.get("sources", {}),
@@ -226,7 +253,7 @@ class Manifest:
                    data.get("suggestions", []))
 
     def save(self, path: Path) -> None:
-        """Write the manifest atomically."""
+        """Write the manifest atomically (``damaged`` is not part of it)."""
         content = json.dumps({
             "format": FORMAT, "fingerprint": self.fingerprint, "sources": self.sources,
             "outputs": dict(sorted(self.outputs.items())), "diagnostics": self.diagnostics,

@@ -17,6 +17,19 @@ def pair_articles(articles: list[Article], languages: tuple[str, ...]
                   ) -> tuple[list[ArticleSet], list[Diagnostic]]:
     """Group by key (sorted), reject duplicates and URL collisions, mark summaries."""
     diagnostics: list[Diagnostic] = []
+    # A marker such as <!-- lang: de --> can name a language the site does not have:
+    # that is a mistake in that file, which then builds no article at all.
+    foreign = sorted({(a.source, a.title_line, a.lang) for a in articles
+                      if a.lang not in languages})
+    for source, line, lang in foreign:
+        diagnostics.append(error(
+            source, line, "language",
+            f"the text from this line is marked as '{lang}', a language this site does "
+            f"not have ({', '.join(languages)})",
+            f"write one of <!-- lang: {' -->, <!-- lang: '.join(languages)} --> or "
+            "<!-- lang: auto --> instead"))
+    refused = {source for source, _, _ in foreign}
+    articles = [a for a in articles if a.source not in refused]
     by_key: dict[str, dict[str, Article]] = {}
     for article in sorted(articles, key=lambda a: (a.key, languages.index(a.lang), a.source)):
         variants = by_key.setdefault(article.key, {})

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .assemble import assemble_articles
 from .cache import DetectionCache
+from .characters import printable
 from .detectors import make_detector
 from .diagnostics import Diagnostic
 from .language import LanguageTagger, low_confidence_warnings, tag_languages
@@ -40,19 +41,21 @@ class SourceResult:
 
 
 def display_path(path: Path, root: Path) -> str:
-    """A path as the user should see it: relative to the site (or current) folder."""
+    """A path as the user should see it: relative to the site (or current) folder, with
+    any control character in a name escaped (a newline in a file name must never start a
+    line of its own in a terminal or a CI log)."""
     resolved = path.resolve()
     for base in (root, Path.cwd()):
         if resolved.is_relative_to(base):
-            return resolved.relative_to(base).as_posix()
-    return resolved.as_posix()
+            return printable(resolved.relative_to(base).as_posix())
+    return printable(resolved.as_posix())
 
 
 def display_paths(paths: list[Path], config: Config) -> dict[Path, str]:
     """Display paths of many sources below the articles folder (one resolve in all)."""
     prefix = display_path(config.articles, config.root).rstrip("/") + "/"
     articles = str(config.articles)
-    return {path: prefix + os.path.relpath(path, articles).replace(os.sep, "/")
+    return {path: prefix + printable(os.path.relpath(path, articles).replace(os.sep, "/"))
             for path in paths}
 
 

@@ -54,9 +54,11 @@ def _git_times(config: Config, sources: list[str]) -> dict[str, float] | None:
             return None
     except OSError:
         return None
-    changed = set(git("status", "--porcelain", "--no-renames", "-uall", "--",
-                      *sources).stdout.splitlines())
-    dirty = {line[3:].strip('"') for line in changed}
+    # -z: paths as they are, NUL-separated; without it git quotes any path holding
+    # å, ä or ö ("\303\245"), and such a file never looked edited.
+    changed = git("status", "--porcelain", "-z", "--no-renames", "-uall", "--",
+                  *sources).stdout.split("\0")
+    dirty = {entry[3:] for entry in changed if len(entry) > 3}
     prefix = git("rev-parse", "--show-prefix").stdout.strip()
     now = time.time()
     times = {}
@@ -77,6 +79,10 @@ def record_history(config: Config, digests: dict[str, str]) -> dict[str, float]:
         history = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         history = {}
+    if not isinstance(history, dict):
+        history = {}  # damaged: start the record again
+    history = {k: v for k, v in history.items()
+               if isinstance(v, dict) and isinstance(v.get("seen"), int | float)}
     now = time.time()
     changed = False
     for source, digest in digests.items():
