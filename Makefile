@@ -35,7 +35,8 @@ screenshots: $(STAMP)
 
 ## fuzz: the property tests with 10,000 examples each (make test runs 150)
 fuzz: $(STAMP)
-	HYPOTHESIS_PROFILE=thorough $(BIN)/python -m pytest tests/test_properties.py \
+	HYPOTHESIS_PROFILE=thorough BILINGUAL_FUZZ_BUILDS=10000 $(BIN)/python -m pytest \
+		tests/test_properties.py \
 		--hypothesis-show-statistics
 
 ## docs: regenerate docs/config.md from the config schema
