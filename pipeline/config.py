@@ -12,7 +12,16 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+from .config_checks import (
+    base_url_problem,
+    control_character_problem,
+    deepest_nesting_line,
+    folder_problem,
+    is_time_zone,
+    unsubscribe_problem,
+)
 from .detectors import DETECTORS
 from .diagnostics import ContentError, error
 from .model import Config, NewsletterSettings
@@ -55,11 +64,13 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("description.<lang>", "text", "", "One line about the site in each language."),
     Setting("paths.articles", "folder", "articles", "Where the articles are read from."),
     Setting("paths.output", "folder", "output",
-            "Where the site is written. May not hold the articles, templates or site folder."),
+            "Where the site is written. May not hold the articles, templates or site folder, "
+            "nor sit inside the articles or templates folder."),
     Setting("paths.templates", "folder", "templates",
             "The site's own templates; each one replaces the theme's file of the same name."),
     Setting("paths.cache", "folder", ".cache",
-            "Detection results and the build manifest; delete it to force a full build."),
+            "Detection results and the build manifest; delete it to force a full build. "
+            "Kept apart from the output, articles and templates folders, like `paths.output`."),
     Setting("newsletter.from", "text with an e-mail address",
             "<site title> <newsletter@<host>>", "From: of the newsletter drafts."),
     Setting("newsletter.reply_to", "text with an e-mail address", "",
@@ -167,6 +178,13 @@ def load_config(path: Path | None = None, **overrides: Path | None) -> Config:
             line = int(match.group(1)) if match else 1
             raise ConfigError(error(shown, line, "config", f"not valid TOML: {exc}",
                                     "check quotes, brackets and '=' on that line")) from None
+        except RecursionError:
+            # tomllib reads nested arrays and tables recursively; thousands of levels
+            # exhaust the stack long before they could mean anything in a config.
+            raise ConfigError(error(shown, deepest_nesting_line(text), "config",
+                                    "brackets are nested too deeply to read",
+                                    "a config needs a few levels at most; remove the extra "
+                                    "[ and { on that line")) from None
 
     def fail(key: str, message: str, hint: str, table: str | None = None) -> None:
         """Stop with a ConfigError at the line of ``key``."""
@@ -179,9 +197,9 @@ def load_config(path: Path | None = None, **overrides: Path | None) -> Config:
 
     settings = {**_DEFAULTS, **{k: v for k, v in data.items() if k in _DEFAULTS}}
     base_url = settings["base_url"]
-    if not isinstance(base_url, str) or not re.match(r"https?://[^/\s]+", base_url):
-        fail("base_url", f"'base_url' must be an absolute http(s) URL, not {base_url!r}",
-             'write for example base_url = "https://www.example.org/"')
+    problem = base_url_problem(base_url)
+    if problem:
+        fail("base_url", f"'base_url' {problem[0]}", problem[1])
     if not base_url.endswith("/"):
         base_url += "/"
 
@@ -214,7 +232,7 @@ def load_config(path: Path | None = None, **overrides: Path | None) -> Config:
         fail("detector", f"unknown detector {detector!r}",
              f"choose one of: {', '.join(DETECTORS)}")
     timezone = settings["timezone"]
-    if not _is_time_zone(timezone):
+    if not is_time_zone(timezone):
         fail("timezone", f"'timezone' {timezone!r} is not a time zone name",
              'write for example timezone = "Europe/Stockholm" or "Europe/Helsinki"')
 
@@ -230,6 +248,9 @@ def load_config(path: Path | None = None, **overrides: Path | None) -> Config:
                      f"use one of: {', '.join(languages)}", table)
             if not isinstance(value[lang], str):
                 fail(lang, f"'{table}.{lang}' must be text", f'write {lang} = "…"', table)
+            problem = control_character_problem(value[lang])
+            if problem:  # page titles, feeds and mail headers carry it on one line
+                fail(lang, f"'{table}.{lang}' {problem}", "write it on one line", table)
         per_language[table] = dict(value)
     titles = {lang: per_language["title"].get(lang, _DEFAULT_TITLES.get(lang, "News"))
               for lang in languages}
@@ -260,6 +281,9 @@ def load_config(path: Path | None = None, **overrides: Path | None) -> Config:
                  f"allowed keys: {', '.join(_NEWSLETTER_KEYS)}", "newsletter")
         if not isinstance(newsletter[key], str) or not newsletter[key].strip():
             fail(key, f"'newsletter.{key}' must be text in quotes", f'{key} = "…"', "newsletter")
+        problem = control_character_problem(newsletter[key])
+        if problem:  # a line break in a header value would start headers of its own
+            fail(key, f"'newsletter.{key}' {problem}", "write it on one line", "newsletter")
     for key in ("from", "reply_to"):
         if key in newsletter and not re.search(r"[^@\s<]+@[^@\s>]+\.[^@\s>]+",
                                                newsletter[key]):
@@ -267,11 +291,11 @@ def load_config(path: Path | None = None, **overrides: Path | None) -> Config:
                  f'write for example {key} = "Nordvik kommun <nyhetsbrev@example.org>"',
                  "newsletter")
     if "unsubscribe" in newsletter:
-        problem = _unsubscribe_problem(newsletter["unsubscribe"])
+        problem = unsubscribe_problem(newsletter["unsubscribe"])
         if problem:
             fail("unsubscribe", f"'newsletter.unsubscribe' {newsletter['unsubscribe']!r} "
                  f"{problem[0]}", problem[1], "newsletter")
-    host = re.sub(r"^www\.", "", re.match(r"https?://([^/:]+)", base_url).group(1))
+    host = re.sub(r"^www\.", "", urlsplit(base_url).hostname or "localhost")
     settings_newsletter = NewsletterSettings(
         sender=newsletter.get("from", f"{titles[default_language]} <newsletter@{host}>"),
         reply_to=newsletter.get("reply_to", ""),
@@ -298,60 +322,16 @@ def load_config(path: Path | None = None, **overrides: Path | None) -> Config:
         newsletter=settings_newsletter,
         timezone=timezone,
     )
-    _check_output_folder(config, shown)
+    given = {key: f"--{key}" if overrides.get(key) is not None else f"paths.{key}"
+             for key in ("output", "cache")}
+    problem = folder_problem(config, given)
+    if problem:
+        key, message, hint = problem
+        # A folder given on the command line has no line in the file.
+        line = (_line_of(text, key, "paths") if key in paths and overrides.get(key) is None
+                else 1)
+        raise ConfigError(error(shown, line, "config", message, hint))
     return config
-
-
-def _is_time_zone(name: object) -> bool:
-    """True for a name the time-zone database knows (tzdata ships it where the system
-    has none, as on Windows)."""
-    import zoneinfo
-
-    if not isinstance(name, str) or not name.strip():
-        return False
-    try:
-        zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
-
-
-def _unsubscribe_problem(value: str) -> tuple[str, str] | None:
-    """What is wrong with a ``newsletter.unsubscribe`` value, and the hint; None if fine."""
-    example = ('write for example unsubscribe = "https://www.example.org/nyhetsbrev/avsluta" '
-               'or unsubscribe = "mailto:avsluta@example.org"')
-    if value.startswith("http://"):
-        # Providers only honour one-click unsubscribe over HTTPS (RFC 8058 §3.1), so an
-        # http:// address would look set up while mailbox providers ignore it.
-        return ("uses http://; one-click unsubscribe (RFC 8058) needs https://",
-                f'write unsubscribe = "https://{value[len("http://"):]}"')
-    if not value.isascii() or re.search(r'[\s<>"]', value):
-        # The address goes verbatim between <> in a mail header.
-        return ("holds spaces, quotes, < >, or letters outside ASCII, which a mail header "
-                "cannot carry", "percent-encode them, for example å as %C3%A5")
-    if len(value) > 900:
-        return ("is too long for a mail header line", "use an address under 900 characters")
-    if not re.fullmatch(r"https://[^/?#@:]+(:\d+)?([/?#].*)?|mailto:[^@/?]+@[^@/?]+\.[^@/?]+"
-                        r"(\?.*)?", value):
-        return "is neither an https:// URL nor a mailto: address", example
-    return None
-
-
-def _check_output_folder(config: Config, shown: str) -> None:
-    """Refuse an output folder that would overwrite what the user wrote."""
-    for kind, written in (("output", config.output), ("cache", config.cache)):
-        for name, folder in (("articles", config.articles), ("templates", config.templates),
-                             ("site", config.root)):
-            if written == folder or folder.is_relative_to(written) or written.is_relative_to(
-                    config.articles):
-                raise ConfigError(error(
-                    shown, 1, "config",
-                    f"the {kind} folder {written} would hold or overwrite the {name} folder",
-                    f"choose a separate {kind} folder, for example "
-                    f"{kind} = \"{_PATH_DEFAULTS[kind]}\""))
-    if config.cache == config.output or config.cache.is_relative_to(config.output):
-        raise ConfigError(error(shown, 1, "config", "the cache folder is inside the output folder",
-                                'keep them apart, for example cache = ".cache"'))
 
 
 def find_config(start: Path | None = None) -> Path | None:
