@@ -1,17 +1,22 @@
 """New sites and new articles: `bilingual init` and `bilingual new`.
 
-Nothing here ever overwrites a file: a name that exists is an error, said before
-anything is written.
+Nothing here ever overwrites a file or writes through a symbolic link: a name that
+exists (a dangling link included) is an error, said before anything is written.
 """
 
 from __future__ import annotations
 
 import datetime
+import os
+from collections.abc import Callable
 from pathlib import Path
+
+import yaml
 
 from . import __version__
 from .assemble import make_slug
 from .config import CONFIG_NAME
+from .config_checks import control_character_problem
 
 SKELETON = Path(__file__).parent / "skeleton"
 
@@ -30,11 +35,16 @@ class ScaffoldError(Exception):
     """Nothing was written; the message says why and what to do."""
 
 
-def init_site(folder: Path, force: bool = False) -> list[Path]:
+def init_site(folder: Path, force: bool = False,
+              note: Callable[[str], None] | None = None) -> list[Path]:
     """Create a new site in ``folder``; refuse a non-empty folder unless ``force``.
 
-    Even with ``force`` no existing file is replaced: those are skipped and not returned.
+    Even with ``force`` no existing file is replaced and no link is followed: those are
+    skipped, not returned, and told to ``note`` (if given).
     """
+    if os.path.lexists(folder) and not folder.is_dir():
+        raise ScaffoldError(f"{folder} is a file or a link to nothing, not a folder; choose "
+                            "a folder for the new site")
     folder.mkdir(parents=True, exist_ok=True)
     if any(folder.iterdir()) and not force:
         raise ScaffoldError(f"{folder} is not empty; choose an empty folder, or add --force "
@@ -49,16 +59,58 @@ def init_site(folder: Path, force: bool = False) -> list[Path]:
         plan[f"articles/{source.name}"] = source.read_bytes()
     created = []
     for name, content in plan.items():
+        blocked = _blocked(folder, name)
+        if blocked is not None:
+            if blocked and note is not None:
+                note(blocked)
+            continue
         target = folder / name
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
-            with target.open("xb") as stream:  # "x": never overwrite what is there
-                stream.write(content)
-        except FileExistsError:
+            _write_new(target, content)
+        except FileExistsError:  # made since we looked: still never overwrite
             continue
         created.append(target)
-    (folder / "templates").mkdir(exist_ok=True)
+    blocked = _blocked(folder, "templates")
+    if blocked is None:
+        (folder / "templates").mkdir(exist_ok=True)
+    elif blocked and note is not None:
+        note(blocked)
     return created
+
+
+def _blocked(folder: Path, name: str) -> str | None:
+    """Why ``folder/name`` may not be created, as a note for the person ("" when it
+    simply exists already), or None when it is free.
+
+    Every step from ``folder`` down is checked, since a linked ``articles`` folder
+    would put the example articles wherever that link points.
+    """
+    path = folder
+    for part in Path(name).parts:
+        path = path / part
+        if os.path.islink(path):
+            # repr: a hostile link target may hold terminal control characters
+            return (f"Skipped {path}: it is a symbolic link (to {os.readlink(path)!r}), "
+                    "and bilingual init never writes through links")
+        if not os.path.lexists(path):
+            return None
+        if path != folder / name and not path.is_dir():
+            return f"Skipped {folder / name}: {path} is a file, not a folder"
+    return ""  # it exists: left as it is, as --force promises
+
+
+def _write_new(path: Path, content: bytes) -> None:
+    """Create ``path`` with ``content``; FileExistsError if any name is there already.
+
+    O_EXCL never opens what exists (a link included, dangling or not); O_NOFOLLOW
+    refuses a link even on file systems that treat O_EXCL loosely.
+    """
+    flags = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+             | getattr(os, "O_BINARY", 0))
+    descriptor = os.open(path, flags, 0o666)
+    with os.fdopen(descriptor, "wb") as stream:
+        stream.write(content)
 
 
 def site_requirements() -> str:
@@ -71,6 +123,12 @@ def site_requirements() -> str:
 def new_article(articles: Path, title: str, *, lang: str, pair: bool, kind: str,
                 languages: tuple[str, ...], today: datetime.date) -> list[Path]:
     """Create a source for a new article; return the files written."""
+    if not title.strip():
+        raise ScaffoldError("the title is empty; write it in quotes, for example "
+                            'bilingual new "Öppet hus"')
+    problem = control_character_problem(title)
+    if problem:
+        raise ScaffoldError(f"the title {problem}; write it on one line")
     slug = make_slug(title)
     if kind == "txt":
         if pair:
@@ -83,22 +141,55 @@ def new_article(articles: Path, title: str, *, lang: str, pair: bool, kind: str,
                  for code in languages}
     else:
         files = {articles / f"{slug}.md": _markdown(title, lang, today, declare=True)}
-    existing = [path for path in files if path.exists()]
-    if existing:
-        raise ScaffoldError(f"{existing[0]} already exists; nothing was written. Choose "
-                            "another title, or edit that file")
-    articles.mkdir(parents=True, exist_ok=True)
-    for path, text in files.items():
-        with path.open("x", encoding="utf-8") as stream:  # "x": never overwrite
-            stream.write(text)
+    for path in files:
+        if os.path.islink(path):  # dangling or not: never write through it
+            raise ScaffoldError(f"{path} is a symbolic link (to {os.readlink(path)!r}); "
+                                "nothing was written. Choose another title, or remove the "
+                                "link")
+        if os.path.lexists(path):
+            raise ScaffoldError(f"{path} already exists; nothing was written. Choose "
+                                "another title, or edit that file")
+    written: list[Path] = []
+    try:
+        articles.mkdir(parents=True, exist_ok=True)
+        for path, text in files.items():
+            _write_new(path, text.encode("utf-8"))
+            written.append(path)
+    except OSError as exc:
+        for path in written:  # keep the promise: all of them or nothing
+            path.unlink()
+        raise ScaffoldError(f"cannot create {exc.filename or articles}: {exc.strerror}; "
+                            "nothing was written") from None
     return list(files)
 
 
+class _Quoted(str):
+    """A string the front matter shows in double quotes, however plain it looks."""
+
+
+class _FrontMatterDumper(yaml.SafeDumper):
+    """YAML for front matter: titles always in double quotes (so a colon or '#' typed
+    later needs no thought), an empty value left empty rather than ``null``."""
+
+
+_FrontMatterDumper.add_representer(
+    _Quoted, lambda dumper, value: dumper.represent_scalar(
+        "tag:yaml.org,2002:str", str(value), style='"'))
+_FrontMatterDumper.add_representer(
+    type(None), lambda dumper, _: dumper.represent_scalar("tag:yaml.org,2002:null", ""))
+
+
 def _markdown(title: str, lang: str, today: datetime.date, declare: bool) -> str:
-    """A Markdown source with its front matter filled in."""
-    quoted = title.replace('"', '\\"')
-    lines = ["---", f'title: "{quoted}"', f"date: {today.isoformat()}"]
+    """A Markdown source with its front matter filled in.
+
+    The YAML emitter escapes what a title may hold (backslashes, quotes, a trailing
+    backslash), so what the reader gets back is exactly the title typed.
+    """
+    meta: dict[str, object] = {"title": _Quoted(title), "date": today}
     if declare:
-        lines.append(f"lang: {lang}")
-    lines += ["summary: ", "tags: []", DRAFT_LINE, "---", "", PLACEHOLDER[lang], ""]
-    return "\n".join(lines)
+        meta["lang"] = lang
+    meta.update(summary=None, tags=[])
+    # A very wide line: a long title stays on one line instead of being folded.
+    front = yaml.dump(meta, Dumper=_FrontMatterDumper, sort_keys=False, allow_unicode=True,
+                      default_flow_style=False, width=1_000_000)
+    return f"---\n{front}{DRAFT_LINE}\n---\n\n{PLACEHOLDER[lang]}\n"
