@@ -31,7 +31,8 @@ def _keys_and_sources(sets) -> str:
                    "option or separate keys with commas.")
 @click.option("--lang", type=click.Choice(["sv", "en", "both"]), default="both",
               show_default=True, help="One language, or each language plus both.html.")
-@click.option("--subject", help="Subject line (default: 'Nyheter från …' / 'News from …').")
+@click.option("--subject", callback=lambda ctx, param, value: _one_line(value),
+              help="Subject line (default: 'Nyheter från …' / 'News from …').")
 @click.option("--date", "issue_date", type=click.DateTime(["%Y-%m-%d"]),
               help="Issue date for the folder name and Date: header (default: today, or "
                    "SOURCE_DATE_EPOCH).")
@@ -107,6 +108,17 @@ def newsletter(since, keys, lang, subject, issue_date, output, config_path) -> N
     sys.exit(1 if any(d.severity == "error" for d in collection.diagnostics) else 0)
 
 
+def _one_line(value: str | None) -> str | None:
+    """--subject becomes the Subject: header, where a line break would start headers of
+    its own: refuse it as a usage error (exit 2)."""
+    from .config_checks import control_character_problem
+
+    problem = value and control_character_problem(value)
+    if problem:
+        raise click.BadParameter(f"{problem}; write the subject on one line")
+    return value
+
+
 def _create(make) -> list[Path]:
     """Run ``make`` (new_article or init_site), print each file it created, and exit 1
     with its message when it refused (it then wrote nothing)."""
@@ -171,7 +183,8 @@ def init(folder: Path, force: bool) -> None:
     """
     from .scaffold import init_site
 
-    _create(lambda: init_site(folder, force=force))
+    _create(lambda: init_site(folder, force=force,
+                              note=lambda line: click.secho(line, fg="yellow", err=True)))
     click.echo(f"Next: edit {display_path(folder / CONFIG_NAME, Path.cwd())}, then run "
                "`bilingual serve` in that folder.")
 

@@ -173,3 +173,23 @@ def test_damaged_state_files_are_thrown_away_with_a_note(tmp_path, damage):
                for p in (tmp_path / "output").rglob("*") if p.is_file()}
     assert rebuilt == reference
     assert build(tmp_path)[0] == 0  # and the next build is an ordinary one
+
+
+def test_a_subject_with_a_line_break_is_a_usage_error_not_a_crash(tmp_path, monkeypatch):
+    write_site(tmp_path, {"bra.md": GOOD})
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["newsletter", "--since", "2025-01-01", "--subject",
+                                       "Hej\nBcc: alla@example.org"])
+    assert result.exit_code == 2 and "internal error" not in result.output
+    assert "write the subject on one line" in result.output
+    assert not (tmp_path / "output" / "newsletter").exists()
+
+
+def test_init_force_says_which_links_it_left_alone(tmp_path, monkeypatch):
+    site = tmp_path / "ny"
+    site.mkdir()
+    (site / "bilingual.toml").symlink_to(tmp_path / "utanfor.toml")  # dangling
+    result = CliRunner().invoke(main, ["init", str(site), "--force"])
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "utanfor.toml").exists()
+    assert "bilingual.toml" in result.stderr
