@@ -7,7 +7,6 @@ A source with errors is left out; every other article still builds.
 from __future__ import annotations
 
 import datetime
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +19,6 @@ from .language import LanguageTagger
 from .manifest import (
     Manifest,
     SourceCache,
-    diagnostic_from_list,
     diagnostic_to_list,
     fingerprint,
     sha256,
@@ -43,7 +41,7 @@ from .schedule import (
     visibility_states,
 )
 from .status import record_history
-from .suggest import suggest_translations, suggestion_from_dict, suggestion_to_dict
+from .suggest import suggest_translations, suggestion_to_dict
 
 
 @dataclass
@@ -219,90 +217,41 @@ def site_fingerprint(config: Config) -> str:
 _RENDER: dict = {}
 
 
-def _render_in_worker(index: int) -> OutputFile:
-    """Render one planned output in a worker (state shared by fork)."""
+def _render_in_worker(index: int) -> OutputFile | Diagnostic:
+    """Render one planned output in a worker (state shared by fork). A mistake in the
+    site's own templates comes back as its Diagnostic; anything else is a bug: it raises."""
+    from .output_problems import template_diagnostic
     from .outputs import render_output
 
-    return render_output(_RENDER["planned"][index], _RENDER["config"], _RENDER["sets"],
-                         _RENDER["environment"], _RENDER["by_key"])
+    try:
+        return render_output(_RENDER["planned"][index], _RENDER["config"], _RENDER["sets"],
+                             _RENDER["environment"], _RENDER["by_key"])
+    except Exception as problem:  # noqa: BLE001 - sorted into the author's and ours
+        diagnostic = template_diagnostic(problem, _RENDER["config"])
+        if diagnostic is None:
+            raise
+        return diagnostic
 
 
-def _no_date_warnings(sets) -> list[Diagnostic]:
-    """Articles without a date cannot go in feeds; say so."""
-    return [warning(a.source, a.title_line, "no-date",
-                    f"'{a.title}' has no date, so it is left out of the feeds and listed last",
-                    "add 'date: 2025-03-12' to the front matter or a byline such as "
-                    "'Publicerad: 2025-03-12'")
-            for s in sets for a in s.variants.values() if a.date is None]
+def _render(config: Config, sets: list, planned: list, chosen: list[int], jobs: int,
+            progress) -> tuple[list[OutputFile], list[tuple[Diagnostic, str]]]:
+    """Render the ``chosen`` planned outputs: the files, and (template mistake, output
+    path) for each output a mistake in the site's templates stopped."""
+    from .render import make_environment
 
-
-def _files_below(output: Path) -> set[str]:
-    """Every file below ``output`` (posix paths), except newsletters and temporary files."""
-    found = set()
-    for folder, subfolders, files in os.walk(output):
-        relative = os.path.relpath(folder, output).replace(os.sep, "/")
-        prefix = "" if relative == "." else relative + "/"
-        if prefix == NEWSLETTER_FOLDER:
-            subfolders[:] = []
-            continue
-        found.update(prefix + name for name in files
-                     if not (name.startswith(".") and name.endswith(".tmp")))
-    return found
-
-
-#: Newsletters live in output/newsletter/ but are not part of the site build.
-NEWSLETTER_FOLDER = "newsletter/"
-
-
-def _held_to_list(item: HeldBack) -> list:
-    """A HeldBack record as a JSON list (the manifest repeats it when nothing changed)."""
-    return [item.source, item.key, item.lang, item.title, item.reason,
-            item.moment.isoformat() if item.moment else None]
-
-
-def _held_from_list(data: list) -> HeldBack:
-    """The inverse of ``_held_to_list``."""
-    moment = datetime.datetime.fromisoformat(data[5]) if data[5] else None
-    return HeldBack(*data[:5], moment)
-
-
-def _nothing_changed(manifest: Manifest, config: Config, global_fingerprint: str,
-                     digests: dict, visibility: Visibility) -> bool:
-    """True when the last build into this folder had exactly these inputs, its files are
-    untouched, and no scheduled article has gone live since."""
-    upcoming = manifest.next_change
-    return (bool(digests) and manifest.fingerprint == global_fingerprint
-            and manifest.sources == digests and manifest.policy == visibility.policy
-            and (not upcoming or visibility.now < datetime.datetime.fromisoformat(upcoming))
-            and all(manifest.intact(config.output, name) for name in manifest.outputs))
-
-
-def _unchanged_report(manifest: Manifest, config: Config, timings: dict) -> BuildReport:
-    """The report of a build that found nothing to do: the last build's, repeated."""
-    diagnostics = [diagnostic_from_list(d) for d in manifest.diagnostics]
-    return BuildReport(
-        tuple(diagnostics), (), tuple(sorted(manifest.outputs)), manifest.articles,
-        tuple(sorted({d.path for d in diagnostics if d.severity == "error"})),
-        extra=tuple(sorted(_files_below(config.output) - set(manifest.outputs))),
-        timings=timings, held=tuple(_held_from_list(h) for h in manifest.held),
-        suggestions=tuple(suggestion_from_dict(s) for s in manifest.suggestions))
-
-
-def _compare(config: Config, rendered: list[OutputFile]) -> tuple[list[str], list[str]]:
-    """With --check: the rendered files missing from the output folder, and those there
-    with other bytes."""
-    missing, stale = [], []
-    for file in rendered:
-        target = config.output / file.path
-        if not target.is_file():
-            missing.append(file.path)
-        elif target.read_bytes() != file.content:
-            stale.append(file.path)
-    return missing, stale
+    _RENDER.update(config=config, sets=sets, planned=planned,
+                   environment=make_environment(config), by_key={s.key: s for s in sets})
+    try:
+        results = _map(_render_in_worker, chosen, jobs, progress, "render")
+    finally:
+        _RENDER.clear()
+    return ([r for r in results if isinstance(r, OutputFile)],
+            [(r, planned[i].path) for i, r in zip(chosen, results, strict=True)
+             if isinstance(r, Diagnostic)])
 
 
 def run(config: Config, *, check: bool = False, jobs: int = 1, progress=None,
-        visibility: Visibility | None = None) -> BuildReport:
+        visibility: Visibility | None = None, on_wait=None) -> BuildReport:
     """Build the site described by ``config`` into ``config.output``.
 
     Incremental: sources whose bytes did not change are not parsed again, outputs whose
@@ -310,12 +259,29 @@ def run(config: Config, *, check: bool = False, jobs: int = 1, progress=None,
     pruned (only files this pipeline wrote). With ``check`` everything is rendered in
     memory and compared with the output folder; nothing is written. ``visibility``
     says whether drafts and scheduled articles are shown (default: neither).
-    """
-    from .outputs import input_key, plan_outputs
-    from .render import make_environment
-    from .write import prune, remove_temporaries, write_outputs
 
-    visibility = visibility or Visibility(build_now())
+    One build of a site at a time (pipeline.lock): a second one waits for the first,
+    telling ``on_wait`` once (default: a line on stderr), and gives up with an error
+    after BILINGUAL_LOCK_TIMEOUT seconds (120). ``check`` waits only for a writer.
+    """
+    from .lock import LockTimeout, build_lock, timeout_diagnostic
+
+    try:
+        with build_lock(config.cache, shared=check, on_wait=on_wait):
+            return _build(config, check, jobs, progress, visibility or Visibility(build_now()))
+    except LockTimeout as problem:
+        shown = display_path(problem.path, config.root)
+        return BuildReport((timeout_diagnostic(problem, shown),), (), (), 0, ())
+
+
+def _build(config: Config, check: bool, jobs: int, progress, visibility: Visibility
+           ) -> BuildReport:
+    """The build itself, stage by stage, under the lock (see ``run``)."""
+    from .output_problems import blocked_diagnostics, failure_diagnostics
+    from .outputs import content_warnings, input_key, plan_outputs
+    from .unchanged import held_to_list, nothing_changed, unchanged_report
+    from .write import compare_outputs, files_below, prune, remove_temporaries, write_outputs
+
     timings: dict[str, float] = {}
     clock = time.perf_counter()
 
@@ -335,10 +301,10 @@ def run(config: Config, *, check: bool = False, jobs: int = 1, progress=None,
     scan = scan_sources(config.articles) if config.articles.is_dir() else ([], [])
     digests = read_digests(scan[0], display_paths(scan[0], config))
     lap("scan")
-    if not check and _nothing_changed(manifest, config, global_fingerprint, digests,
-                                      visibility):
+    if not check and nothing_changed(manifest, config, global_fingerprint, digests,
+                                     visibility):
         lap("verify")  # nothing changed: no parsing, no detection, no rendering
-        return _unchanged_report(manifest, config, timings)
+        return unchanged_report(manifest, config, timings)
 
     collection = collect(config, jobs=jobs, progress=progress, digests=digests, scan=scan,
                          visibility=visibility)
@@ -349,8 +315,7 @@ def run(config: Config, *, check: bool = False, jobs: int = 1, progress=None,
     suggestions = tuple(suggest_translations(sets, config.languages, collection.held))
     lap("suggest")
     # A set: the same problem is never reported twice.
-    diagnostics = sorted(set(collection.diagnostics + _no_date_warnings(sets) + damaged),
-                         key=Diagnostic.sort_key)
+    diagnostics = set(collection.diagnostics + content_warnings(sets) + damaged)
     planned = plan_outputs(config, sets)
     # A source's schedule state counts as part of its content: holding it back,
     # releasing it or dropping its badge renders what shows it again.
@@ -363,42 +328,49 @@ def run(config: Config, *, check: bool = False, jobs: int = 1, progress=None,
               or manifest.outputs.get(p.path, {}).get("key") != keys[p.path]
               or not manifest.intact(config.output, p.path)]
     lap("plan")
-    _RENDER.update(config=config, sets=sets, planned=planned,
-                   environment=make_environment(config), by_key={s.key: s for s in sets})
-    try:
-        rendered = _map(_render_in_worker, chosen, jobs, progress, "render")
-    finally:
-        _RENDER.clear()
+    rendered, failures = _render(config, sets, planned, chosen, jobs, progress)
+    diagnostics.update(failure_diagnostics(failures))
     lap("render")
 
     planned_paths = {p.path for p in planned}
+    failed_paths = {path for _, path in failures}
+    shown_output = display_path(config.output, config.root)
     summary = {"articles": len(sets), "failed": tuple(collection.failed),
                "processed": collection.processed, "reused": collection.reused,
                "rendered": tuple(f.path for f in rendered), "held": tuple(collection.held),
-               "extra": tuple(sorted(_files_below(config.output) - planned_paths)),
+               "extra": tuple(sorted(files_below(config.output) - planned_paths)),
                "suggestions": suggestions}
     if check:
-        missing, stale = _compare(config, rendered)
+        missing, stale, blocked = compare_outputs(config.output, rendered)
+        diagnostics.update(blocked_diagnostics(blocked, shown_output))
         lap("compare")
-        return BuildReport(tuple(diagnostics), (), tuple(sorted(
-            planned_paths - set(missing) - set(stale))), missing=tuple(missing),
-            stale=tuple(stale), timings=timings, **summary)
+        return BuildReport(tuple(sorted(diagnostics, key=Diagnostic.sort_key)), (), tuple(
+            sorted(planned_paths - set(missing) - set(stale) - failed_paths)),
+            missing=tuple(missing), stale=tuple(stale), timings=timings, **summary)
 
     remove_temporaries(config.output)
-    written, unchanged = write_outputs(config.output, rendered)
-    skipped = sorted(planned_paths - {f.path for f in rendered})
+    blocked = []
+    written, unchanged = write_outputs(config.output, rendered, blocked)
+    diagnostics = sorted(diagnostics | set(blocked_diagnostics(blocked, shown_output)),
+                         key=Diagnostic.sort_key)
+    not_written = failed_paths | {b.path for b in blocked}
+    skipped = sorted(planned_paths - {f.path for f in rendered} - not_written)
     lap("write")
     removed = prune(config.output, [name for name in manifest.outputs
                                     if name not in planned_paths])
-    summary["extra"] = tuple(sorted(_files_below(config.output) - planned_paths))
+    summary["extra"] = tuple(sorted(files_below(config.output) - planned_paths))
     new_manifest = Manifest(
-        global_fingerprint, digests, {}, [diagnostic_to_list(d) for d in diagnostics],
-        len(sets), visibility.policy,
+        # No fingerprint when an output is unwritten: the next build must try it again.
+        "" if not_written else global_fingerprint, digests, {},
+        [diagnostic_to_list(d) for d in diagnostics], len(sets), visibility.policy,
         collection.next_change.isoformat() if collection.next_change else "",
-        [_held_to_list(h) for h in collection.held],
+        [held_to_list(h) for h in collection.held],
         [suggestion_to_dict(s) for s in suggestions])
-    for path in sorted(planned_paths):
+    for path in sorted(planned_paths - not_written):
         new_manifest.record(config.output, path, keys[path])
+    for path in sorted(not_written & set(manifest.outputs)):
+        # Still ours (to prune later), but with a key no rendering ever matches.
+        new_manifest.outputs[path] = {**manifest.outputs[path], "key": ""}
     collection.tagger.cache.save()
     collection.sources.save(set(digests))
     record_history(config, digests)  # lets `bilingual status` tell stale translations

@@ -46,6 +46,15 @@ class SelectionError(ValueError):
     """The requested articles cannot be put in a newsletter; the message says why."""
 
 
+class NewsletterTemplateError(SelectionError):
+    """A mistake in the site's own newsletter templates: ``diagnostic`` says where
+    (file and line), what and how to fix it."""
+
+    def __init__(self, diagnostic) -> None:
+        super().__init__(diagnostic.format())
+        self.diagnostic = diagnostic
+
+
 @dataclass(frozen=True, slots=True)
 class Selection:
     """The articles chosen for a newsletter, and those a date could not choose."""
@@ -137,9 +146,9 @@ def make_newsletter(config: Config, environment: Environment, selected: list[Art
         if not parts:
             continue  # nothing selected exists in this language
         mail = _mail_view(config, urls, parts, subject, date)
-        html = inliner.inline(environment.get_template("newsletter/email.html").render(
-            mail=mail)).rstrip("\n") + "\n"
-        text = environment.get_template("newsletter/email.txt").render(mail=mail)
+        html = inliner.inline(_render(environment, config, "newsletter/email.html",
+                                      mail)).rstrip("\n") + "\n"
+        text = _render(environment, config, "newsletter/email.txt", mail)
         html_bytes = html.encode("utf-8")
         if len(html_bytes) > GMAIL_CLIP_BYTES:
             oversized.append((f"{name}.html", len(html_bytes)))
@@ -152,6 +161,20 @@ def make_newsletter(config: Config, environment: Environment, selected: list[Art
         raise SelectionError("none of the selected articles exists in the language asked "
                              "for; try --lang both")
     return Newsletter(date, files, left_out, oversized)
+
+
+def _render(environment: Environment, config: Config, name: str, mail: dict) -> str:
+    """One newsletter template; a mistake in the site's own templates raises
+    NewsletterTemplateError, anything else (a bug in bilingual) goes up as it is."""
+    from .output_problems import template_diagnostic
+
+    try:
+        return environment.get_template(name).render(mail=mail)
+    except Exception as problem:  # noqa: BLE001 - sorted into the author's and ours
+        diagnostic = template_diagnostic(problem, config)
+        if diagnostic is None:
+            raise
+        raise NewsletterTemplateError(diagnostic) from problem
 
 
 def _section(config: Config, urls: Urls, selected: list[ArticleSet], lang: str) -> dict:

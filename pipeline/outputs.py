@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from jinja2 import Environment
 
+from .diagnostics import Diagnostic, warning
 from .feeds import render_feed, render_robots, render_sitemap
 from .manifest import fingerprint
 from .model import ArticleSet, Config, OutputFile
@@ -20,6 +21,7 @@ from .render import (
     render_index,
     render_root,
     render_stylesheet,
+    summary_languages,
 )
 
 #: What an output depends on besides the global fingerprint.
@@ -94,3 +96,22 @@ def render_output(planned: PlannedOutput, config: Config, sets: list[ArticleSet]
     if planned.kind == "robots":
         return render_robots(environment, config)
     raise ValueError(f"unknown output kind {planned.kind!r}")
+
+
+def content_warnings(sets: list[ArticleSet]) -> list[Diagnostic]:
+    """What the pages leave out that the author should know about: an article without a
+    date is not in the feeds; a summary of a full version that does not exist gets no
+    summary notice."""
+    undated = [warning(a.source, a.title_line, "no-date",
+                       f"'{a.title}' has no date, so it is left out of the feeds and listed "
+                       "last", "add 'date: 2025-03-12' to the front matter or a byline such "
+                       "as 'Publicerad: 2025-03-12'")
+               for s in sets for a in s.variants.values() if a.date is None]
+    return undated + [
+        warning(a.source, a.title_line, "summary-only",
+                f"'{a.title}' is marked 'summary_only: true', but no other language has "
+                "the full article, so the page says nothing about being a summary",
+                "add the full article in another language with the same translation key, "
+                "or remove 'summary_only: true'")
+        for s in sets if s.summaries and not summary_languages(s)
+        for a in s.variants.values()]

@@ -9,14 +9,16 @@ from __future__ import annotations
 import datetime
 import re
 from functools import cache
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment
 from markupsafe import Markup
 
+# The environment lives in its own module; these names stay importable from here.
+from .environment import builtin_theme as builtin_theme
+from .environment import make_environment as make_environment
 from .htmlspans import wrap_passages
 from .model import Article, ArticleSet, Block, Config, OutputFile
 
@@ -76,28 +78,6 @@ def feed_links(urls: Urls, lang: str) -> list[dict]:
     """<link rel="alternate"> entries for a language's feeds, for page heads."""
     return [{"type": FEED_TYPES[kind], "href": urls.link(f"{lang}/{name}"),
              "title": FEED_NAMES[kind]} for kind, name in FEED_FILES.items()]
-
-
-def builtin_theme() -> Path:
-    """The default templates: inside the installed package, or the repository's folder."""
-    packaged = Path(__file__).parent / "theme"
-    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "templates"
-
-
-def make_environment(config: Config) -> Environment:
-    """Jinja with autoescape and StrictUndefined; site templates first, then the theme."""
-    folders = [config.templates, builtin_theme()]
-    unique = [str(f) for i, f in enumerate(folders) if f.is_dir() and f not in folders[:i]]
-    return Environment(
-        loader=FileSystemLoader(unique),
-        # Plain-text templates (robots.txt, the newsletter's text part) are not HTML.
-        autoescape=select_autoescape(disabled_extensions=("txt",), default=True,
-                                     default_for_string=True),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
 
 
 @cache
@@ -195,6 +175,15 @@ def render_stylesheet(environment: Environment) -> OutputFile:
     return OutputFile("assets/style.css", stylesheet.encode("utf-8"), ())
 
 
+def summary_languages(article_set: ArticleSet) -> frozenset[str]:
+    """The languages in which ``article_set`` only summarises a full version in another
+    language. With no full version anywhere (every variant ``summary_only: true``) there
+    is nothing to point to, so none: no notice, no badge (the build warns instead)."""
+    if all(lang in article_set.summaries for lang in article_set.variants):
+        return frozenset()
+    return article_set.summaries
+
+
 def _common(config: Config, urls: Urls, lang: str, path: str) -> dict:
     """View fields every page has."""
     return {
@@ -225,6 +214,7 @@ def render_article(environment: Environment, config: Config, urls: Urls,
     path = urls.article_path(article)
     paths = {other: urls.article_path(variant) for other, variant in article_set.variants.items()}
     default = paths.get(config.default_language, path)
+    summaries = summary_languages(article_set)
     switcher = []
     for other in config.languages:
         if other == lang:
@@ -235,7 +225,7 @@ def render_article(environment: Environment, config: Config, urls: Urls,
             "label": self_name(other),
             "href": urls.link(paths[other]) if variant else urls.link(urls.index_path(other)),
             "translated": variant is not None,
-            "summary": other in article_set.summaries,
+            "summary": other in summaries,
             "note": "" if variant else UI_TEXT[lang]["not_translated"].format(
                 language=language_name(other, lang)),
         })
@@ -244,7 +234,7 @@ def render_article(environment: Environment, config: Config, urls: Urls,
          "language": language_name(other, lang)}
         for other, variant in article_set.variants.items()
         if other != lang and other not in article_set.summaries
-    ] if lang in article_set.summaries else []
+    ] if lang in summaries else []
     view = {
         **_common(config, urls, lang, path),
         "title": article.title,
@@ -261,7 +251,7 @@ def render_article(environment: Environment, config: Config, urls: Urls,
                           if other != lang],
         "alternates": _alternates(urls, paths, default),
         "switcher": switcher,
-        "is_summary": lang in article_set.summaries,
+        "is_summary": lang in summaries,
         "full_versions": full_versions,
         "badges": preview_badges(article),
     }
@@ -281,7 +271,7 @@ def render_index(environment: Environment, config: Config, urls: Urls,
     """A language's start page: its articles, then articles only in other languages."""
     path = urls.index_path(lang)
     own = sorted((s.variants[lang] for s in sets if lang in s.variants), key=sort_key)
-    summaries = {s.key for s in sets if lang in s.summaries}
+    summaries = {s.key for s in sets if lang in summary_languages(s)}
     entries = [{
         "title": a.title, "href": urls.link(urls.article_path(a)), "date_iso":
         a.date.isoformat() if a.date else "", "date_text": localized_date(a.date, lang),

@@ -186,13 +186,15 @@ def test_a_site_template_overrides_the_theme(site, tmp_path):
 
 
 def test_undefined_template_variable_is_an_error_not_an_empty_string(site, tmp_path):
-    from jinja2 import UndefinedError
     config = site({"a.md": "---\ntitle: Rubrik\nlang: sv\n---\nText.\n"})
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates" / "home.html").write_text("{{ page.no_such_field }}",
                                                       encoding="utf-8")
-    with pytest.raises(UndefinedError):
-        run(config)
+    report = run(config)
+    [problem] = [d for d in report.diagnostics if d.severity == "error"]
+    assert (problem.path, problem.line, problem.code) == ("templates/home.html", 1, "template")
+    assert "no_such_field" in problem.message
+    assert not (tmp_path / "output" / "index.html").exists()
 
 
 def test_base_url_with_a_path_prefixes_links(site):

@@ -1,0 +1,51 @@
+"""The shortcut of a build that finds nothing to do: whether the last build into an
+output folder had exactly these inputs, and the report it then repeats.
+
+The manifest keeps what that report needs (diagnostics, held-back articles,
+suggestions), so a build with nothing to do neither parses nor renders anything.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from .manifest import Manifest, diagnostic_from_list
+from .model import BuildReport, Config
+from .schedule import HeldBack, Visibility
+from .suggest import suggestion_from_dict
+from .write import files_below
+
+
+def held_to_list(item: HeldBack) -> list:
+    """A HeldBack record as a JSON list (the manifest repeats it when nothing changed)."""
+    return [item.source, item.key, item.lang, item.title, item.reason,
+            item.moment.isoformat() if item.moment else None]
+
+
+def held_from_list(data: list) -> HeldBack:
+    """The inverse of ``held_to_list``."""
+    moment = datetime.datetime.fromisoformat(data[5]) if data[5] else None
+    return HeldBack(*data[:5], moment)
+
+
+def nothing_changed(manifest: Manifest, config: Config, global_fingerprint: str,
+                    digests: dict, visibility: Visibility) -> bool:
+    """True when the last build into this folder had exactly these inputs, its files are
+    untouched, and no scheduled article has gone live since. A build that left an output
+    unwritten saves no fingerprint, so the next one never takes this shortcut."""
+    upcoming = manifest.next_change
+    return (bool(digests) and manifest.fingerprint == global_fingerprint
+            and manifest.sources == digests and manifest.policy == visibility.policy
+            and (not upcoming or visibility.now < datetime.datetime.fromisoformat(upcoming))
+            and all(manifest.intact(config.output, name) for name in manifest.outputs))
+
+
+def unchanged_report(manifest: Manifest, config: Config, timings: dict) -> BuildReport:
+    """The report of a build that found nothing to do: the last build's, repeated."""
+    diagnostics = [diagnostic_from_list(d) for d in manifest.diagnostics]
+    return BuildReport(
+        tuple(diagnostics), (), tuple(sorted(manifest.outputs)), manifest.articles,
+        tuple(sorted({d.path for d in diagnostics if d.severity == "error"})),
+        extra=tuple(sorted(files_below(config.output) - set(manifest.outputs))),
+        timings=timings, held=tuple(held_from_list(h) for h in manifest.held),
+        suggestions=tuple(suggestion_from_dict(s) for s in manifest.suggestions))
