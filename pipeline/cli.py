@@ -139,11 +139,14 @@ def build(articles: Path | None, output: Path | None, config_path: Path | None, 
     started = time.perf_counter()
     progress = Progress(enabled=sys.stderr.isatty() and not as_json)
     report = run(config, check=check, jobs=jobs or os.cpu_count() or 1, progress=progress,
-                 visibility=Visibility(build_now(), drafts=drafts, future=future))
+                 visibility=Visibility(build_now(), drafts=drafts, future=future),
+                 on_wait=lambda line: click.secho(line, fg="yellow", err=True))
     seconds = time.perf_counter() - started
     print_diagnostics(report.diagnostics)
     if as_json:
         click.echo(build_report_json(report, seconds))
+    if any(d.code == "locked" for d in report.diagnostics):
+        sys.exit(1)  # another build kept the site: nothing was built or checked
     errors = sum(d.severity == "error" for d in report.diagnostics)
     warnings = sum(d.severity == "warning" for d in report.diagnostics)
     target = display_path(config.output, Path.cwd())

@@ -48,7 +48,14 @@ def newsletter(since, keys, lang, subject, issue_date, output, config_path) -> N
       bilingual newsletter --since 2025-03-01
       bilingual newsletter --articles oppet-hus,klimatveckan --lang sv
     """
-    from .newsletter import GMAIL_CLIP_BYTES, SelectionError, make_newsletter, select_articles
+    from .newsletter import (
+        GMAIL_CLIP_BYTES,
+        NewsletterTemplateError,
+        SelectionError,
+        make_newsletter,
+        select_articles,
+    )
+    from .output_problems import blocked_diagnostics
     from .render import language_name, make_environment
     from .write import write_outputs
 
@@ -69,6 +76,10 @@ def newsletter(since, keys, lang, subject, issue_date, output, config_path) -> N
         selected = selection.articles
         issue = make_newsletter(config, make_environment(config), selected, lang=lang,
                                 date=date, subject=subject)
+    except NewsletterTemplateError as problem:
+        print_diagnostics([problem.diagnostic])
+        click.secho("Nothing was written.", fg="red", err=True)
+        sys.exit(1)
     except SelectionError as problem:
         click.secho(f"error: {problem}. Nothing was written.", fg="red", err=True)
         sys.exit(1)
@@ -79,8 +90,12 @@ def newsletter(since, keys, lang, subject, issue_date, output, config_path) -> N
                         f"{folder}; choose another --output. Nothing was written.",
                         fg="red", err=True)
             sys.exit(1)
-    write_outputs(target, issue.files)
+    blocked: list = []
+    write_outputs(target, issue.files, blocked)
     shown = display_path(target, Path.cwd())
+    if blocked:  # something the build did not make is in the way: left alone, named
+        print_diagnostics(blocked_diagnostics(blocked, shown))
+        sys.exit(1)
     click.echo(f"Newsletter {date.isoformat()} with {plural(len(selected), 'article')} "
                f"in {shown}/:")
     for file in issue.files:

@@ -107,7 +107,7 @@ class Preview:
             everything = not self.published_only
             report = run(self.config, jobs=1,
                          visibility=Visibility(build_now(), drafts=everything,
-                                               future=everything))
+                                               future=everything), on_wait=self.echo)
         except ConfigError as problem:
             self._fail(problem.diagnostic.format())
             return
