@@ -21,7 +21,14 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 from jinja2 import Environment
 
 from .model import ArticleSet, Config, OutputFile
-from .render import Urls, language_name, localized_date, self_name, sort_key
+from .render import (
+    Urls,
+    language_name,
+    localized_date,
+    self_name,
+    sort_key,
+    summary_languages,
+)
 
 #: Gmail clips messages whose HTML is larger than this.
 GMAIL_CLIP_BYTES = 102 * 1024
@@ -192,7 +199,7 @@ def _section(config: Config, urls: Urls, selected: list[ArticleSet], lang: str) 
             "date_iso": article.date.isoformat() if article.date else "",
             "date_text": localized_date(article.date, lang),
             "summary": article.summary,
-            "is_summary": lang in article_set.summaries,
+            "is_summary": lang in summary_languages(article_set),
             "source": article.source,
         })
     return {
