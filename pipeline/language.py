@@ -47,6 +47,9 @@ PASSAGE_MIN_WORDS = 3
 #: Blocks decided less surely than this are reported to the author.
 LOW_CONFIDENCE = 0.6
 _SHORT_BLOCK_CHARS = 20
+#: One to three words are a short text only up to this length: a "word" of a megabyte
+#: ("a@a@a@…") is no heading, and counting its one-sided words took seconds.
+_SHORT_TEXT_MAX_CHARS = 200
 #: Blocks that are not body text keep the language they came with and lend none to their
 #: neighbours: markers, bylines, and leftovers of pasting that no page shows.
 _OUTSIDE_TEXT = ("marker", "byline", "leftover", "signature")
@@ -54,7 +57,9 @@ _OUTSIDE_TEXT = ("marker", "byline", "leftover", "signature")
 _SENTENCE_END = re.compile(r"[.!?…][”\"’»)]*(\s+)(?=[\"“”«„'‘(–—-]?[A-ZÅÄÖÉÜ0-9])")
 _QUOTE_MARKS = "“”\"«»„‘’'"
 _QUOTED = re.compile(r"[“”\"«»„]([^“”\"«»„]{12,})[“”\"«»„]")
-_SIDE_BY_SIDE = re.compile(r"\s+[/|]\s+")
+#: " / " between two sides. A run of white space is only tried from its first character:
+#: "\s+[/|]" from every space of a long run of them is quadratic.
+_SIDE_BY_SIDE = re.compile(r"(?<!\s)\s+[/|]\s+")
 
 
 class LanguageTagger:
@@ -88,7 +93,8 @@ def _own_evidence(block: Block, detection: Detection, languages: tuple[str, ...]
     if not detection.lang:
         return {}
     log_odds = detection.log_odds
-    if log_odds > SHORT_TEXT_CAP and _words(block.text) <= 3:
+    if (log_odds > SHORT_TEXT_CAP and len(block.text) <= _SHORT_TEXT_MAX_CHARS
+            and _words(block.text) <= 3):
         # Naive Bayes adds independent evidence: each word no loan word could be carries
         # as much as one short text may, so two or three of them outweigh a section.
         clear = _one_sided_count(block.text, detection.lang, languages)

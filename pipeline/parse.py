@@ -11,11 +11,18 @@ goes through markdown-it-py and keeps its ``Token.map`` line spans.
 from __future__ import annotations
 
 import re
-from functools import cache
 from html import escape
-from typing import TYPE_CHECKING
 
+from .diagnostics import Diagnostic, warning
 from .links import MAYBE_LINK, link_text
+from .markdown import (
+    MAX_NESTING,
+    flattened_blocks,
+    markdown_parser,
+    parse_tokens,
+    plain_text,
+    sanitise,
+)
 from .meta import read_byline
 from .model import Block, SourceDocument
 from .refine import refine_blocks, signature
@@ -30,13 +37,14 @@ from .shapes import (
     speech_text,
 )
 
-if TYPE_CHECKING:  # markdown-it is imported when the first Markdown file is parsed
-    from markdown_it import MarkdownIt
-    from markdown_it.token import Token
-
 #: An author's language marker: ``<!-- lang: en -->``; ``auto`` hands back to detection.
 LANG_MARKER = re.compile(r"^\s*<!--\s*lang:\s*([a-z]{2}|auto)\s*-->\s*$", re.IGNORECASE)
-_COMMENT = re.compile(r"\s*<!--.*?-->\s*", re.DOTALL)
+#: Nothing but author's notes in <!-- -->. Each note ends at its first "-->", so
+#: "<!-- a --> text <!-- b -->" is text with notes, not one long note (which lost the
+#: text). Only ever used with ``fullmatch``: one way to match, tried once.
+_ONLY_COMMENTS = re.compile(r"(?:\s*<!--(?:(?!-->).)*-->)+\s*", re.DOTALL)
+#: An HTML tag, for the text of an HTML block; "[^<>]" so a run of "<" fails at once.
+_TAG = re.compile(r"<[^<>]+>")
 _SEPARATOR = re.compile(r"^\s*([-_=*~·•])(\s*\1){2,}\s*$")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•–]|(\d{1,3})[.)])\s+(.*)$")
 _QUOTE_LINE = re.compile(r"^\s*>\s?(.*)$")
@@ -60,9 +68,22 @@ def parse_blocks(document: SourceDocument, allow_html: bool = False) -> tuple[Bl
     Raw HTML is shown as text unless the site allows it (``allow_html``), and then it
     goes through a sanitiser. Plain-text sources never hold HTML.
     """
-    if document.kind == "markdown":
-        return parse_markdown(document.text, document.body_line, allow_html)
-    return parse_text(document.text, document.body_line)
+    return parse_document(document, allow_html)[0]
+
+
+def parse_document(document: SourceDocument, allow_html: bool = False
+                   ) -> tuple[tuple[Block, ...], list[Diagnostic]]:
+    """A document's blocks (as ``parse_blocks``) and what parsing could not keep as
+    written: Markdown nested too deep, kept as a plain paragraph, with a warning."""
+    if document.kind != "markdown":
+        return parse_text(document.text, document.body_line), []
+    blocks, flattened = markdown_blocks(document.text, document.body_line, allow_html)
+    return blocks, [warning(
+        document.path, line, "nesting",
+        f"this text is nested deeper in quotes or lists than Markdown allows "
+        f"({MAX_NESTING} levels), so it is shown as a plain paragraph after them",
+        "nest quotes and lists less deeply (a list inside a list counts two levels)")
+        for line in flattened]
 
 
 def _marker_block(text: str, start: int, end: int) -> Block | None:
@@ -200,22 +221,30 @@ def parse_text(text: str, first_line: int = 1) -> tuple[Block, ...]:
     return tuple(_promote_headings(refine_blocks(blocks)))
 
 
-#: A note in brackets, or after a dash or bar, at the end of a line.
-_TAIL = re.compile(r"^(?P<text>.+?)\s*(?:\((?P<a>[^()]{3,60})\)|\[(?P<b>[^\[\]]{3,60})\]"
-                   r"|\s[–—|-]\s(?P<c>[^–—|]{3,60}))\s*$")
+#: A note in brackets, or after a dash or bar, at the very end of a line. It is searched
+#: for in the line's last _TAIL_MAX_CHARS characters only: "^(.+?)\s*(?:…)\s*$" over a
+#: whole line tried every split of a long run of spaces (seconds for 10 KB).
+_TAIL = re.compile(r"(?:\((?P<a>[^()]{3,60})\)|\[(?P<b>[^\[\]]{3,60})\]"
+                   r"|\s[–—|-]\s(?P<c>[^–—|]{3,60}))$")
+#: The longest note _TAIL can match: a space, a dash, a space and 60 characters.
+_TAIL_MAX_CHARS = 63
 
 
 def _announced_tail(line: str) -> tuple[str, str, str] | None:
     """(the line without it, the note, its language) for a line that ends by announcing
     the other language: "Höstmöte i kåren (English below)"; else None."""
-    found = _TAIL.match(line)
+    line = line.strip()
+    # The note starts after the line's first character: a line that is only a note is
+    # a marker of its own, not a tail.
+    found = _TAIL.search(line, max(1, len(line) - _TAIL_MAX_CHARS))
     if not found:
         return None
+    text = line[:found.start()].rstrip()
     note = found.group("a") or found.group("b") or found.group("c")
     lang = announced_language(note)
     if lang is None:
         return None
-    return found.group("text"), line[found.end("text"):].strip(), lang
+    return text, line[len(text):].strip(), lang
 
 
 def _speech_quote(line: str, number: int) -> Block:
@@ -279,34 +308,6 @@ def _as_heading(block: Block, level: int) -> Block:
 # --- Markdown ---------------------------------------------------------------------------
 
 
-@cache
-def markdown_parser(linkify: bool = True, allow_html: bool = False) -> MarkdownIt:
-    """CommonMark plus tables, strikethrough and bare-URL links (GFM-like).
-
-    Raw HTML is off unless ``allow_html``: "<script>" in an article is shown, escaped,
-    as text. markdown-it drops javascript:, vbscript:, file: and data: link targets.
-    The bare-URL rule tests every text token against linkify-it's large patterns (a
-    third of Markdown parsing time), so text with nothing link-like gets a parser
-    without it; the HTML is the same either way.
-    """
-    from markdown_it import MarkdownIt
-
-    return MarkdownIt("gfm-like", {"typographer": False, "linkify": linkify,
-                                   "html": allow_html})
-
-
-def sanitise(html: str) -> str:
-    """Keep safe HTML only (nh3, the Rust ammonia sanitiser): no scripts, no event
-    handlers, no javascript: links. ``lang`` stays on every element."""
-    import nh3
-
-    return nh3.clean(html, generic_attribute_prefixes={"data-"},
-                     attributes={"*": {"lang", "class", "id", "title", "dir"},
-                                 "a": {"href", "hreflang"},
-                                 "img": {"src", "alt", "width", "height"},
-                                 "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}})
-
-
 _KIND_OF = {
     "heading_open": "heading",
     "paragraph_open": "paragraph",
@@ -321,30 +322,18 @@ _KIND_OF = {
 }
 
 
-def plain_text(tokens: list[Token]) -> str:
-    """Readable text of a token run: inline text without markup, blocks on new lines."""
-    pieces: list[str] = []
-    for token in tokens:
-        if token.type == "inline":
-            words = []
-            for child in token.children or []:
-                if child.type in ("text", "code_inline"):
-                    words.append(child.content)
-                elif child.type in ("softbreak", "hardbreak"):
-                    words.append(" ")
-                elif child.type == "image":
-                    words.append(child.content)
-            pieces.append("".join(words).strip())
-        elif token.type in ("fence", "code_block"):
-            pieces.append(token.content.rstrip("\n"))
-    return "\n".join(piece for piece in pieces if piece)
-
-
 def parse_markdown(text: str, first_line: int = 1, allow_html: bool = False
                    ) -> tuple[Block, ...]:
     """Parse a Markdown body into top-level blocks, keeping markdown-it's line spans."""
+    return markdown_blocks(text, first_line, allow_html)[0]
+
+
+def markdown_blocks(text: str, first_line: int = 1, allow_html: bool = False
+                    ) -> tuple[tuple[Block, ...], list[int]]:
+    """Top-level blocks of a Markdown body, and the first line of every run of text
+    nested too deep for markdown-it (kept as a paragraph after its quote or list)."""
     parser = markdown_parser(linkify=bool(MAYBE_LINK.search(text)), allow_html=allow_html)
-    tokens = parser.parse(text)
+    tokens, dropped = parse_tokens(parser, text)
     source_lines = text.split("\n")
     blocks: list[Block] = []
     index = 0
@@ -372,9 +361,9 @@ def parse_markdown(text: str, first_line: int = 1, allow_html: bool = False
             if marker is not None:
                 blocks.append(marker)
                 continue
-            if token.content.strip().startswith("<!--"):
-                continue  # an ordinary comment: not content
-            blocks.append(Block("paragraph", re.sub(r"<[^>]+>", " ", token.content).strip(),
+            if _ONLY_COMMENTS.fullmatch(token.content):
+                continue  # ordinary comments: not content
+            blocks.append(Block("paragraph", _TAG.sub(" ", token.content).strip(),
                                 sanitise(token.content.strip()), line_from, line_to))
             continue
         if token.type == "hr":
@@ -394,7 +383,7 @@ def parse_markdown(text: str, first_line: int = 1, allow_html: bool = False
                 blocks.append(Block("byline", content, html, line_from, line_to))
                 continue
         if kind == "paragraph":
-            if _COMMENT.fullmatch(content):
+            if _ONLY_COMMENTS.fullmatch(content):
                 continue  # an author's note in <!-- -->: never published
             lines = [line.strip() for line in source_lines[token.map[0]:token.map[1]]]
             if line_from == line_to and is_speech_run(lines):
@@ -410,4 +399,9 @@ def parse_markdown(text: str, first_line: int = 1, allow_html: bool = False
                 continue
         level = int(token.tag[1]) if kind == "heading" else 0
         blocks.append(Block(kind, content, html, line_from, line_to, level=level))
-    return tuple(refine_blocks(blocks))
+    flattened = flattened_blocks(parser, source_lines, dropped, first_line, allow_html)
+    if flattened:
+        # After the container they were dropped from; sorting is stable, so a container
+        # and its own flattened text on one line keep that order.
+        blocks = sorted(blocks + flattened, key=lambda block: block.start_line)
+    return tuple(refine_blocks(blocks)), [block.start_line for block in flattened]
