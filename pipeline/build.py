@@ -146,7 +146,10 @@ def collect(config: Config, *, jobs: int = 1, progress=None, digests: dict | Non
         for result, detections in processed:
             tagger.cache.merge(detections)
             results[result.path] = (list(result.articles), list(result.diagnostics))
-            cache.put(result.path, digests[result.path], result.articles, result.diagnostics)
+            if not any(d.code == "too-slow" for d in result.diagnostics):
+                # A slow moment on a busy machine must not stick until the file changes.
+                cache.put(result.path, digests[result.path], result.articles,
+                          result.diagnostics)
     ordered = [results[shown[path]] for path in paths]
     diagnostics = [d for _, problems in ordered for d in problems]
     for name, what in links:  # links and anything else that is not a plain file
