@@ -17,8 +17,7 @@ from slugify import slugify
 from .diagnostics import Diagnostic, error, info, warning
 from .links import link_text
 from .model import Article, Block, Metadata, SourceDocument
-from .parse import looks_like_heading
-from .shapes import is_salutation
+from .shapes import is_salutation, looks_like_heading
 
 _SUMMARY_CHARS = 220
 #: A title taken from a paragraph is at most this long (as a heading line may be).

@@ -27,13 +27,18 @@ from .meta import read_byline
 from .model import Block, SourceDocument
 from .refine import refine_blocks, signature
 from .shapes import (
+    CLOSING_QUOTES,
+    FINAL_PUNCTUATION,
     announced_language,
+    announced_tail,
     is_closing,
     is_fact_line,
     is_name_and_role,
     is_salutation,
     is_speech_run,
     language_prefix,
+    looks_like_heading,
+    looks_like_title,
     speech_text,
 )
 
@@ -48,14 +53,6 @@ _TAG = re.compile(r"<[^<>]+>")
 _SEPARATOR = re.compile(r"^\s*([-_=*~·•])(\s*\1){2,}\s*$")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•–]|(\d{1,3})[.)])\s+(.*)$")
 _QUOTE_LINE = re.compile(r"^\s*>\s?(.*)$")
-_FINAL_PUNCTUATION = tuple(".!?:;,…")
-_CLOSING_QUOTES = "\"'”’»)"
-_HEADING_MAX_CHARS = 90
-_HEADING_MAX_WORDS = 12
-_TITLE_MAX_CHARS = 120
-_TITLE_MAX_WORDS = 18
-#: Two sentences in one line: an end mark, a space, then a capital letter.
-_SENTENCE_BREAK = re.compile(r"[.!?…][\"'”’»)]* +[A-ZÅÄÖÉ]")
 #: Blocks that are not the text itself: they never become the title or a heading.
 _NOT_CONTENT = ("marker", "byline", "leftover", "signature")
 _WRAP_MIN_WIDTH = 55
@@ -124,7 +121,7 @@ def is_hard_wrapped(lines: list[str]) -> bool:
     width = max(widths)
     near_width = sum(1 for line in continued if len(line) >= width - 25)
     mid_sentence = sum(1 for line in continued
-                       if not line.rstrip(_CLOSING_QUOTES).endswith(_FINAL_PUNCTUATION))
+                       if not line.rstrip(CLOSING_QUOTES).endswith(FINAL_PUNCTUATION))
     return near_width >= 0.8 * len(continued) and mid_sentence >= 0.5 * len(continued)
 
 
@@ -164,14 +161,6 @@ def _text_groups(lines: list[str]) -> list[tuple[int, int]]:
     return groups
 
 
-def looks_like_heading(text: str) -> bool:
-    """Short, one line, and no sentence-ending punctuation."""
-    stripped = text.strip().rstrip(_CLOSING_QUOTES)
-    return (0 < len(text.strip()) <= _HEADING_MAX_CHARS
-            and len(text.split()) <= _HEADING_MAX_WORDS
-            and not stripped.endswith(_FINAL_PUNCTUATION))
-
-
 def parse_text(text: str, first_line: int = 1) -> tuple[Block, ...]:
     """Parse a plain-text body (see the module docstring for the rules)."""
     lines = text.split("\n")
@@ -181,7 +170,7 @@ def parse_text(text: str, first_line: int = 1) -> tuple[Block, ...]:
         line_from, line_to = first_line + start, first_line + end
         joined = " ".join(group)
         marker = _marker_block(joined, line_from, line_to) if start == end else None
-        tail = _announced_tail(joined) if start == end and not marker else None
+        tail = announced_tail(joined) if start == end and not marker else None
         if tail:  # "Höstmöte i kåren (English below)": the note is a marker of its own
             joined, announcement, lang = tail
             marker = Block("marker", announcement, "", line_from, line_to, lang=lang,
@@ -221,46 +210,11 @@ def parse_text(text: str, first_line: int = 1) -> tuple[Block, ...]:
     return tuple(_promote_headings(refine_blocks(blocks)))
 
 
-#: A note in brackets, or after a dash or bar, at the very end of a line. It is searched
-#: for in the line's last _TAIL_MAX_CHARS characters only: "^(.+?)\s*(?:…)\s*$" over a
-#: whole line tried every split of a long run of spaces (seconds for 10 KB).
-_TAIL = re.compile(r"(?:\((?P<a>[^()]{3,60})\)|\[(?P<b>[^\[\]]{3,60})\]"
-                   r"|\s[–—|-]\s(?P<c>[^–—|]{3,60}))$")
-#: The longest note _TAIL can match: a space, a dash, a space and 60 characters.
-_TAIL_MAX_CHARS = 63
-
-
-def _announced_tail(line: str) -> tuple[str, str, str] | None:
-    """(the line without it, the note, its language) for a line that ends by announcing
-    the other language: "Höstmöte i kåren (English below)"; else None."""
-    line = line.strip()
-    # The note starts after the line's first character: a line that is only a note is
-    # a marker of its own, not a tail.
-    found = _TAIL.search(line, max(1, len(line) - _TAIL_MAX_CHARS))
-    if not found:
-        return None
-    text = line[:found.start()].rstrip()
-    note = found.group("a") or found.group("b") or found.group("c")
-    lang = announced_language(note)
-    if lang is None:
-        return None
-    return text, line[len(text):].strip(), lang
-
-
 def _speech_quote(line: str, number: int) -> Block:
     """A line of direct speech as a quotation, its dash removed, its speaker kept."""
     words = speech_text(line) or line
     return Block("quote", words, f"<blockquote><p>{link_text(words)}</p></blockquote>",
                  number, number)
-
-
-def looks_like_title(text: str) -> bool:
-    """A first line that can be a title: one sentence at most, not too long, and not
-    ending the way a sentence or a salutation does ("." "," ":" ";")."""
-    stripped = text.strip().rstrip(_CLOSING_QUOTES)
-    return (0 < len(stripped) <= _TITLE_MAX_CHARS and len(stripped.split()) <= _TITLE_MAX_WORDS
-            and not stripped.endswith(tuple(".,:;"))
-            and not _SENTENCE_BREAK.search(stripped))
 
 
 def _promote_headings(blocks: list[Block]) -> list[Block]:

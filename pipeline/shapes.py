@@ -247,3 +247,58 @@ def opens_a_list(text: str) -> bool:
     whose following lines belong with it."""
     stripped = text.strip()
     return stripped.endswith(":") and len(stripped) <= 60 and len(stripped.split()) <= 6
+
+
+# --- lines that may be titles and headings ------------------------------------------
+
+FINAL_PUNCTUATION = tuple(".!?:;,…")
+CLOSING_QUOTES = "\"'”’»)"
+_HEADING_MAX_CHARS = 90
+_HEADING_MAX_WORDS = 12
+_TITLE_MAX_CHARS = 120
+_TITLE_MAX_WORDS = 18
+#: Two sentences in one line: an end mark, a space, then a capital letter.
+_SENTENCE_BREAK = re.compile(r"[.!?…][\"'”’»)]* +[A-ZÅÄÖÉ]")
+
+
+def looks_like_heading(text: str) -> bool:
+    """Short, one line, and no sentence-ending punctuation."""
+    stripped = text.strip().rstrip(CLOSING_QUOTES)
+    return (0 < len(text.strip()) <= _HEADING_MAX_CHARS
+            and len(text.split()) <= _HEADING_MAX_WORDS
+            and not stripped.endswith(FINAL_PUNCTUATION))
+
+
+def looks_like_title(text: str) -> bool:
+    """A first line that can be a title: one sentence at most, not too long, and not
+    ending the way a sentence or a salutation does ("." "," ":" ";")."""
+    stripped = text.strip().rstrip(CLOSING_QUOTES)
+    return (0 < len(stripped) <= _TITLE_MAX_CHARS and len(stripped.split()) <= _TITLE_MAX_WORDS
+            and not stripped.endswith(tuple(".,:;"))
+            and not _SENTENCE_BREAK.search(stripped))
+
+
+#: A note in brackets, or after a dash or bar, at the very end of a line. It is searched
+#: for in the line's last _TAIL_MAX_CHARS characters only: "^(.+?)\s*(?:…)\s*$" over a
+#: whole line tried every split of a long run of spaces (seconds for 10 KB).
+_TAIL = re.compile(r"(?:\((?P<a>[^()]{3,60})\)|\[(?P<b>[^\[\]]{3,60})\]"
+                   r"|\s[–—|-]\s(?P<c>[^–—|]{3,60}))$")
+#: The longest note _TAIL can match: a space, a dash, a space and 60 characters.
+_TAIL_MAX_CHARS = 63
+
+
+def announced_tail(line: str) -> tuple[str, str, str] | None:
+    """(the line without it, the note, its language) for a line that ends by announcing
+    the other language: "Höstmöte i kåren (English below)"; else None."""
+    line = line.strip()
+    # The note starts after the line's first character: a line that is only a note is
+    # a marker of its own, not a tail.
+    found = _TAIL.search(line, max(1, len(line) - _TAIL_MAX_CHARS))
+    if not found:
+        return None
+    text = line[:found.start()].rstrip()
+    note = found.group("a") or found.group("b") or found.group("c")
+    lang = announced_language(note)
+    if lang is None:
+        return None
+    return text, line[len(text):].strip(), lang

@@ -21,8 +21,9 @@ import pipeline.process
 from pipeline.build import run
 from pipeline.detectors import strip_noise
 from pipeline.links import MAX_LINK_CHARS, is_safe_link, link_text
-from pipeline.parse import _announced_tail, parse_markdown
+from pipeline.parse import parse_markdown
 from pipeline.process import OverBudget, time_budget
+from pipeline.shapes import announced_tail
 
 INTRO = "Föreningen har haft ett långt och givande möte om hösten och vintern.\n\n"
 
@@ -78,11 +79,11 @@ def test_strip_noise_removes_what_the_old_pattern_removed():
 
 
 def test_announced_tail_is_found_past_a_long_run_of_spaces():
-    assert _announced_tail("Höstmöte i kåren (English below)") == (
+    assert announced_tail("Höstmöte i kåren (English below)") == (
         "Höstmöte i kåren", "(English below)", "en")
-    assert _announced_tail("Möte" + " " * 10_000 + "– English below") == (
+    assert announced_tail("Möte" + " " * 10_000 + "– English below") == (
         "Möte", "– English below", "en")
-    assert _announced_tail("(English below)") is None  # a marker of its own, not a tail
+    assert announced_tail("(English below)") is None  # a marker of its own, not a tail
 
 
 # --- Markdown nesting -------------------------------------------------------------------
