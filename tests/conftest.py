@@ -55,3 +55,21 @@ def site(tmp_path: Path):
         write_site(tmp_path, files, config)
         return load_config(tmp_path / "bilingual.toml")
     return make
+
+
+def build_json(folder: Path, *options: str) -> tuple[int, dict, str]:
+    """`bilingual build --json` in ``folder``: exit code, the JSON report, stderr."""
+    import json
+    import os
+
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    cwd = os.getcwd()
+    os.chdir(folder)
+    try:
+        result = CliRunner().invoke(main, ["build", "--json", *options])
+    finally:
+        os.chdir(cwd)
+    return result.exit_code, json.loads(result.stdout), result.stderr

@@ -7,7 +7,6 @@ diagnostics (file, line, severity, code, a hint) and that the good article still
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import main
 
-from .conftest import write_site
+from .conftest import build_json, write_site
 from .test_cli import tree_digest
 
 GOOD = ("---\ntitle: En artikel som fungerar\nlang: sv\ndate: 2025-01-15\n---\n\n"
@@ -23,14 +22,7 @@ GOOD = ("---\ntitle: En artikel som fungerar\nlang: sv\ndate: 2025-01-15\n---\n\
 GOOD_PAGE = Path("output/sv/en-artikel-som-fungerar/index.html")
 
 
-def build(folder: Path, *options: str) -> tuple[int, dict, str]:
-    cwd = os.getcwd()
-    os.chdir(folder)
-    try:
-        result = CliRunner().invoke(main, ["build", "--json", *options])
-    finally:
-        os.chdir(cwd)
-    return result.exit_code, json.loads(result.stdout), result.stderr
+build = build_json  # `bilingual build --json` in a folder (conftest)
 
 
 def problems(report: dict) -> list[tuple]:

@@ -9,7 +9,6 @@ site take turns (a lock in the cache folder), and a build that waits says so.
 from __future__ import annotations
 
 import fcntl
-import json
 import os
 import subprocess
 import sys
@@ -18,12 +17,10 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from pipeline.cli import main
 from pipeline.write import find_obstacle
 
-from .conftest import ROOT, write_site
+from .conftest import ROOT, build_json, write_site
 from .test_cli import tree_digest
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -38,15 +35,7 @@ SV_PAGE = "sv/ny-cykelvag-till-hamnen/index.html"
 EN_PAGE = "en/new-cycle-path-to-the-harbour/index.html"
 
 
-def build(folder: Path, *options: str) -> tuple[int, dict, str]:
-    """`bilingual build --json` in ``folder``: exit code, the JSON report, stderr."""
-    cwd = os.getcwd()
-    os.chdir(folder)
-    try:
-        result = CliRunner().invoke(main, ["build", "--json", *options])
-    finally:
-        os.chdir(cwd)
-    return result.exit_code, json.loads(result.stdout), result.stderr
+build = build_json  # `bilingual build --json` in a folder (conftest)
 
 
 def make_site(root: Path) -> Path:

@@ -8,7 +8,6 @@ reach Python's internals, run a shell command or change the data it is given.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -20,7 +19,7 @@ from pipeline.cli import main
 from pipeline.config import load_config
 from pipeline.output_problems import template_diagnostic
 
-from .conftest import ROOT, write_site
+from .conftest import ROOT, build_json, write_site
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import sitegen  # noqa: E402
@@ -37,15 +36,7 @@ ARTICLE = ('{{% extends "base.html" %}}\n{{% block main %}}\n<h1>{{{{ page.title
            '{line}\n{{% endblock %}}\n')
 
 
-def build(folder: Path, *options: str) -> tuple[int, dict, str]:
-    """`bilingual build --json` in ``folder``: exit code, the JSON report, stderr."""
-    cwd = os.getcwd()
-    os.chdir(folder)
-    try:
-        result = CliRunner().invoke(main, ["build", "--json", *options])
-    finally:
-        os.chdir(cwd)
-    return result.exit_code, json.loads(result.stdout), result.stderr
+build = build_json  # `bilingual build --json` in a folder (conftest)
 
 
 def make_site(root: Path, templates: dict[str, str]) -> Path:
