@@ -10,12 +10,13 @@ import datetime
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .characters import printable
 from .detectors import detector_version
 from .diagnostics import Diagnostic, error, info, warning
-from .language import LanguageTagger
+from .display import display_path, display_paths
 from .manifest import (
     Manifest,
     SourceCache,
@@ -24,13 +25,6 @@ from .manifest import (
     sha256,
 )
 from .model import BuildReport, Config, OutputFile
-from .process import (
-    SourceResult,
-    display_path,
-    display_paths,
-    make_tagger,
-    process_file,
-)
 from .read import scan_sources
 from .schedule import (
     HeldBack,
@@ -42,6 +36,10 @@ from .schedule import (
 )
 from .status import record_history
 from .suggest import suggest_translations, suggestion_to_dict
+
+if TYPE_CHECKING:  # parsing and detection load only when a source must be read
+    from .language import LanguageTagger
+    from .process import SourceResult
 
 
 @dataclass
@@ -67,6 +65,8 @@ _WORKER: dict = {}
 
 def _process_in_worker(item: tuple[str, str]) -> tuple[SourceResult, dict]:
     """Process one file in a worker; return its result and the detections it added."""
+    from .process import process_file
+
     path, _ = item
     tagger = _WORKER["tagger"]
     result = process_file(Path(path), _WORKER["config"], tagger)
@@ -136,6 +136,8 @@ def collect(config: Config, *, jobs: int = 1, progress=None, digests: dict | Non
             results[shown[path]] = cached
         else:
             to_process.append((str(path), shown[path]))
+    from .process import make_tagger
+
     tagger = make_tagger(config)
     if to_process:
         _WORKER.update(config=config, tagger=tagger)

@@ -15,12 +15,10 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import run
 from .commands import init, new, newsletter, status
 from .config import CONFIG_NAME, ConfigError, find_config, load_config
 from .console import load_or_exit, plural, print_diagnostics
-from .process import display_path, make_tagger, process_file
-from .report import describe_source, describe_source_text
+from .display import display_path
 
 
 class _Commands(click.Group):
@@ -131,6 +129,7 @@ def build(articles: Path | None, output: Path | None, config_path: Path | None, 
       bilingual build --check          (in CI, when output/ is committed)
       bilingual build --drafts --future --output preview
     """
+    from .build import run  # the build's modules load only for the commands that build
     from .report import build_report_json, held_summary
     from .schedule import Visibility, build_now
     from .suggest import note_line
@@ -204,6 +203,9 @@ def split(files: tuple[Path, ...], output_format: str, config_path: Path | None)
       bilingual split --format json articles/*.md
     """
     config = load_or_exit(config_path) if (config_path or find_config()) else load_config(None)
+    from .process import make_tagger, process_file
+    from .report import describe_source, describe_source_text
+
     tagger = make_tagger(config)  # reads the build's detection cache, never writes it
     failed = False
     for path in files:

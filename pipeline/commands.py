@@ -12,10 +12,9 @@ from pathlib import Path
 
 import click
 
-from .build import collect
 from .config import CONFIG_NAME
 from .console import chosen_date, load_or_exit, plural, print_diagnostics
-from .process import display_path
+from .display import display_path
 
 
 def _keys_and_sources(sets) -> str:
@@ -68,6 +67,8 @@ def newsletter(since, keys, lang, subject, issue_date, output, config_path) -> N
                     fg="red", err=True)
         sys.exit(1)
     date = chosen_date(issue_date)
+    from .build import collect
+
     collection = collect(config, jobs=1)
     print_diagnostics(sorted(collection.diagnostics, key=lambda d: d.sort_key()))
     try:
@@ -232,6 +233,8 @@ def status(as_json: bool, fail_on: str, config_path: Path | None) -> None:
         raise click.UsageError(f"--fail-on takes missing, stale, summary; not "
                                f"{', '.join(sorted(unknown))}")
     config = load_or_exit(config_path)
+    from .build import collect
+
     collection = collect(config, jobs=1)
     print_diagnostics([d for d in collection.diagnostics if d.severity == "error"])
     rows = translation_status(config, collection.sets, collection.diagnostics,

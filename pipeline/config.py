@@ -22,9 +22,8 @@ from .config_checks import (
     is_time_zone,
     unsubscribe_problem,
 )
-from .detectors import DETECTORS
 from .diagnostics import ContentError, error
-from .model import Config, NewsletterSettings
+from .model import DETECTORS, Config, NewsletterSettings
 
 CONFIG_NAME = "bilingual.toml"
 

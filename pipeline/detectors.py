@@ -19,7 +19,8 @@ from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Protocol
 
-DETECTORS = ("langdetect", "lingua")
+from .model import DETECTORS
+
 #: langdetect's smoothing: an n-gram unseen in a language still has this probability.
 _SMOOTHING = 5e-5
 #: A word missing from one language's list (wordfreq's "small" lists stop at about one

@@ -18,6 +18,8 @@ BlockKind = Literal[
 ]
 #: How a block's language was decided.
 How = Literal["marker", "detected", "context"]
+#: The language detectors a site can choose (``detector`` in bilingual.toml).
+DETECTORS = ("langdetect", "lingua")
 
 
 @dataclass(frozen=True, slots=True)

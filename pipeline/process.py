@@ -7,7 +7,6 @@ every source.
 
 from __future__ import annotations
 
-import os
 import signal
 import threading
 from collections.abc import Iterator
@@ -17,9 +16,9 @@ from pathlib import Path
 
 from .assemble import assemble_articles
 from .cache import DetectionCache
-from .characters import printable
 from .detectors import make_detector
 from .diagnostics import Diagnostic, error
+from .display import display_path, display_paths  # noqa: F401  (re-exported)
 from .language import LanguageTagger, low_confidence_warnings, tag_languages
 from .meta import lift_metadata
 from .model import Article, Block, Config, Metadata, SourceDocument
@@ -51,25 +50,6 @@ class SourceResult:
     def failed(self) -> bool:
         """True when the source has an error and builds no article."""
         return any(d.severity == "error" for d in self.diagnostics)
-
-
-def display_path(path: Path, root: Path) -> str:
-    """A path as the user should see it: relative to the site (or current) folder, with
-    any control character in a name escaped (a newline in a file name must never start a
-    line of its own in a terminal or a CI log)."""
-    resolved = path.resolve()
-    for base in (root, Path.cwd()):
-        if resolved.is_relative_to(base):
-            return printable(resolved.relative_to(base).as_posix())
-    return printable(resolved.as_posix())
-
-
-def display_paths(paths: list[Path], config: Config) -> dict[Path, str]:
-    """Display paths of many sources below the articles folder (one resolve in all)."""
-    prefix = display_path(config.articles, config.root).rstrip("/") + "/"
-    articles = str(config.articles)
-    return {path: prefix + printable(os.path.relpath(path, articles).replace(os.sep, "/"))
-            for path in paths}
 
 
 def make_tagger(config: Config, *, cached: bool = True) -> LanguageTagger:

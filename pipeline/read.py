@@ -15,7 +15,6 @@ from pathlib import Path
 
 from .characters import clean, printable, repaired_as
 from .diagnostics import Diagnostic, error, warning
-from .frontmatter import split_front_matter
 from .model import SourceDocument
 
 SOURCE_SUFFIXES = (".txt", ".md")
@@ -138,6 +137,8 @@ def parse_source(shown: str, data: bytes, languages: tuple[str, ...]
                             f"the file name says language '{bad_lang}', which this site does "
                             f"not have ({', '.join(languages)})",
                             f"rename the file to {stem}.<language>{name[name.rindex('.'):]}")]
+
+    from .frontmatter import split_front_matter  # YAML loads with the first source read
 
     meta, meta_lines, body, body_line, diagnostics = split_front_matter(shown, text, languages)
     diagnostics = cleaning + diagnostics
