@@ -73,3 +73,20 @@ def build_json(folder: Path, *options: str) -> tuple[int, dict, str]:
     finally:
         os.chdir(cwd)
     return result.exit_code, json.loads(result.stdout), result.stderr
+
+
+def wait_for(condition, seconds: float = 30.0, pause: float = 0.2):
+    """The first true value of ``condition()``, tried until ``seconds`` have passed (an
+    OSError, such as a server not listening yet, counts as not yet)."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            value = condition()
+            if value:
+                return value
+        except OSError:
+            pass
+        time.sleep(pause)
+    raise AssertionError("timed out")

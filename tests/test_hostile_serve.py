@@ -14,7 +14,7 @@ import pytest
 
 from pipeline.serve import serve
 
-from .conftest import write_site
+from .conftest import wait_for, write_site
 from .test_people import free_port
 
 ARTICLE = "---\ntitle: Rubrik\nlang: sv\ndate: 2025-01-01\n---\nText på svenska.\n"
@@ -63,16 +63,7 @@ class Running:
     @staticmethod
     def wait(condition, seconds: float = 20.0):
         """The first true value of ``condition()``, tried until ``seconds`` have passed."""
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            try:
-                value = condition()
-                if value:
-                    return value
-            except OSError:
-                pass
-            time.sleep(0.1)
-        raise AssertionError("timed out")
+        return wait_for(condition, seconds, pause=0.1)
 
     def change_until_rebuilt(self, change) -> None:
         """Call ``change(n)`` until a rebuild follows: the watchers start a moment after

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import main
 
-from .conftest import ROOT, write_site
+from .conftest import ROOT, wait_for, write_site
 from .test_cli import tree_digest
 
 
@@ -33,17 +33,6 @@ def fetch(url: str) -> str:
         return response.read().decode("utf-8")
 
 
-def wait_for(condition, seconds: float = 30.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            value = condition()
-            if value:
-                return value
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError("timed out")
 
 
 def test_serve_answers_on_localhost_and_rebuilds_after_a_change(tmp_path):
