@@ -253,7 +253,7 @@ def serve(port: int, articles: Path | None, output: Path | None,
         run_server(path, {"articles": articles, "output": output}, port,
                    lambda line: click.echo(line, err=True), published_only=published_only)
     except ConfigError as problem:
-        print_diagnostics([problem.diagnostic])
+        print_diagnostics(list(problem.diagnostics))
         sys.exit(1)
     except OSError as problem:
         click.secho(f"error: cannot serve on port {port}: {problem.strerror}", fg="red",

@@ -1,16 +1,19 @@
-"""Checks on single values of ``bilingual.toml`` that need more than a type test.
+"""Checks on single values of ``bilingual.toml``, and on the folders they name together.
 
-Each check returns what is wrong (and a hint) or None, so ``config.load_config`` can
-raise at the key's line, and commands can reuse a check for their own options.
+Each check returns what is wrong (and a hint) or None, so ``config.parse_config`` can
+report it at the key's line, and commands can reuse a check for their own options.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
-from .model import Config
+from .model import DETECTORS
 
 #: Characters that end a line somewhere: in a mail header, in robots.txt, or in an editor.
 _LINE_BREAKS = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
@@ -81,6 +84,54 @@ def is_time_zone(name: object) -> bool:
     return True
 
 
+def time_zone_problem(value: object) -> tuple[str, str] | None:
+    """What is wrong with a ``timezone`` value, and the hint; None for a known zone."""
+    if is_time_zone(value):
+        return None
+    return (f"'timezone' {value!r} is not a time zone name",
+            'write for example timezone = "Europe/Stockholm" or "Europe/Helsinki"')
+
+
+def feed_items_problem(value: object) -> tuple[str, str] | None:
+    """What is wrong with a ``feed_items`` value, and the hint; None for a count of 1 or
+    more (true and false are no counts, though Python calls them whole numbers)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return None
+    return (f"'feed_items' must be a whole number of at least 1, not {value!r}",
+            "write for example feed_items = 20")
+
+
+def allow_html_problem(value: object) -> tuple[str, str] | None:
+    """What is wrong with an ``allow_html`` value, and the hint; None for true or false."""
+    if isinstance(value, bool):
+        return None
+    return (f"'allow_html' must be true or false, not {value!r}",
+            "write allow_html = false (the safe default) or allow_html = true")
+
+
+def detector_problem(value: object) -> tuple[str, str] | None:
+    """What is wrong with a ``detector`` value, and the hint; None for a known detector."""
+    if isinstance(value, str) and value in DETECTORS:
+        return None
+    return f"unknown detector {value!r}", f"choose one of: {', '.join(DETECTORS)}"
+
+
+def prefixed_base_url_problem(value: object) -> tuple[str, str] | None:
+    """``base_url_problem`` with the key in front of the message."""
+    problem = base_url_problem(value)
+    return (f"'base_url' {problem[0]}", problem[1]) if problem else None
+
+
+#: The check of each top-level value that stands on its own, by key.
+VALUE_CHECKS: dict[str, Callable[[Any], tuple[str, str] | None]] = {
+    "base_url": prefixed_base_url_problem,
+    "detector": detector_problem,
+    "feed_items": feed_items_problem,
+    "allow_html": allow_html_problem,
+    "timezone": time_zone_problem,
+}
+
+
 def unsubscribe_problem(value: str) -> tuple[str, str] | None:
     """What is wrong with a ``newsletter.unsubscribe`` value, and the hint; None if fine."""
     example = ('write for example unsubscribe = "https://www.example.org/nyhetsbrev/avsluta" '
@@ -102,30 +153,69 @@ def unsubscribe_problem(value: str) -> tuple[str, str] | None:
     return None
 
 
-def folder_problem(config: Config, given: dict[str, str]) -> tuple[str | None, str, str] | None:
-    """An output or cache folder that would overwrite, or live inside, what the user
-    writes: (the key to blame, or None when two keys clash, message, hint); None if fine.
+def newsletter_value_problem(key: str, value: object) -> tuple[str, str] | None:
+    """What is wrong with the value of ``newsletter.<key>``, and the hint; None if fine."""
+    if not isinstance(value, str) or not value.strip():
+        return f"'newsletter.{key}' must be text in quotes", f'{key} = "…"'
+    problem = control_character_problem(value)
+    if problem:  # a line break in a header value would start headers of its own
+        return f"'newsletter.{key}' {problem}", "write it on one line"
+    if key in ("from", "reply_to") and not re.search(r"[^@\s<]+@[^@\s>]+\.[^@\s>]+", value):
+        return (f"'newsletter.{key}' {value!r} holds no e-mail address",
+                f'write for example {key} = "Nordvik kommun <nyhetsbrev@example.org>"')
+    if key == "unsubscribe" and (problem := unsubscribe_problem(value)):
+        return f"'newsletter.unsubscribe' {value!r} {problem[0]}", problem[1]
+    return None
 
-    ``given`` names where each folder was set ("paths.output", "--output") for messages.
+
+def folder_name_problem(key: str, value: object) -> tuple[str, str] | None:
+    """What is wrong with the value of ``paths.<key>``, and the hint; None for a folder
+    name a path can hold."""
+    if not isinstance(value, str) or not value.strip():
+        return f"'paths.{key}' must be a folder name in quotes", f'{key} = "{key}"'
+    problem = control_character_problem(value)  # a NUL byte cannot be in any path
+    if problem:
+        return f"'paths.{key}' {problem}", "write the folder name without control characters"
+    return None
+
+
+def folder_problems(root: Path, folders: Mapping[str, Path],
+                    given: Mapping[str, str]) -> list[tuple[str | None, str, str]]:
+    """Every output or cache folder that would overwrite, or live inside, what the user
+    writes: (the key to blame, or None when two keys clash, message, hint), one at most
+    per folder; empty when all is well.
+
+    ``folders`` holds the resolved articles, output, templates and cache folders;
+    ``given`` names where output and cache were set ("paths.output", "--output").
     """
-    written_by_us = (("output", config.output), ("cache", config.cache))
-    for kind, written in written_by_us:
-        hint = (f"choose a separate {kind} folder, for example "
-                f"{kind} = \"{'output' if kind == 'output' else '.cache'}\"")
-        for name, folder in (("articles", config.articles), ("templates", config.templates),
-                             ("site", config.root)):
-            if written == folder or folder.is_relative_to(written):
-                return (kind, f"the {kind} folder {written} ('{given[kind]}') would hold "
-                        f"or overwrite the {name} folder", hint)
-        for name, folder in (("articles", config.articles), ("templates", config.templates)):
-            if written.is_relative_to(folder):
-                # Every build would then change the folder `serve` watches, and each
-                # change would start the next build: a rebuild without end.
-                return (kind, f"'{given[kind]}' puts the {kind} folder {written} inside the "
-                        f"{name} folder {folder}", hint)
-    if config.cache == config.output or config.cache.is_relative_to(config.output):
-        return (None, "the cache folder is inside the output folder",
-                'keep them apart, for example cache = ".cache"')
+    problems: list[tuple[str | None, str, str]] = []
+    for kind in ("output", "cache"):
+        problem = _written_folder_problem(kind, folders[kind], root, folders, given[kind])
+        if problem:
+            problems.append((kind, *problem))
+    if folders["cache"].is_relative_to(folders["output"]):
+        problems.append((None, "the cache folder is inside the output folder",
+                         'keep them apart, for example cache = ".cache"'))
+    return problems
+
+
+def _written_folder_problem(kind: str, written: Path, root: Path, folders: Mapping[str, Path],
+                            given: str) -> tuple[str, str] | None:
+    """Why the folder we write (``kind``: output or cache) may not be where it is, as
+    (message, hint); None when it stays clear of the articles, templates and site."""
+    hint = (f"choose a separate {kind} folder, for example "
+            f"{kind} = \"{'output' if kind == 'output' else '.cache'}\"")
+    for name, folder in (("articles", folders["articles"]),
+                         ("templates", folders["templates"]), ("site", root)):
+        if written == folder or folder.is_relative_to(written):
+            return (f"the {kind} folder {written} ('{given}') would hold or overwrite the "
+                    f"{name} folder", hint)
+    for name in ("articles", "templates"):
+        if written.is_relative_to(folders[name]):
+            # Every build would then change the folder `serve` watches, and each
+            # change would start the next build: a rebuild without end.
+            return (f"'{given}' puts the {kind} folder {written} inside the {name} folder "
+                    f"{folders[name]}", hint)
     return None
 
 
@@ -133,7 +223,7 @@ def deepest_nesting_line(text: str) -> int:
     """The 1-based line where brackets first nest deeper than a config ever needs: where
     to point when tomllib gives up on a file nested thousands deep."""
     depth = 0
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         for char in line:
             if char in "[{":
                 depth += 1

@@ -25,12 +25,13 @@ def print_diagnostics(diagnostics, notes: bool = False) -> None:
 
 
 def load_or_exit(config_path: Path | None, **overrides: Path | None) -> Config:
-    """Load the given config, ./bilingual.toml, or the defaults; exit 1 on a bad config."""
+    """Load the given config, ./bilingual.toml, or the defaults; on a bad config print
+    every problem in it and exit 1."""
     path = config_path or find_config()
     try:
         config = load_config(path, **overrides)
     except ConfigError as problem:
-        print_diagnostics([problem.diagnostic])
+        print_diagnostics(problem.diagnostics)
         sys.exit(1)
     if path is None:
         click.secho(f"note: no {CONFIG_NAME} in {Path.cwd()}; using the defaults "

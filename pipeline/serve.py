@@ -109,7 +109,7 @@ class Preview:
                          visibility=Visibility(build_now(), drafts=everything,
                                                future=everything), on_wait=self.echo)
         except ConfigError as problem:
-            self._fail(problem.diagnostic.format())
+            self._fail("\n".join(d.format() for d in problem.diagnostics))
             return
         except Exception as exc:  # noqa: BLE001 - a preview must outlive any one build
             self._fail(describe_failure(exc, self.config.root))

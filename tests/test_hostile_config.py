@@ -144,3 +144,13 @@ def test_a_multi_line_description_is_refused_through_the_command_line(tmp_path, 
 ])
 def test_the_one_line_check_that_subject_lines_can_share(text, problem):
     assert control_character_problem(text) == problem
+
+
+def test_a_nul_in_a_folder_name_is_a_config_error_not_a_traceback(tmp_path, monkeypatch):
+    write_site(tmp_path, {"a.md": "# Rubrik\n\nText på svenska.\n"},
+               config=SITE + '[paths]\noutput = "ut\\u0000data"\n')
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 1
+    assert ("bilingual.toml:3: error[config]: 'paths.output' holds the control character "
+            "U+0000") in result.stderr
