@@ -1,9 +1,18 @@
 """The ``bilingual`` command: read options, call the library, print, set the exit code.
 
-Exit codes: 0 when everything built, 1 when any source or the config has an error
-(the good articles are still built), 2 when the command line itself is wrong.
-"""
+Exit codes, for every command:
 
+- 0: the command did its work (warnings allowed).
+- 1: an error in the config, a source, a template or the output folder (``build``
+  still builds the good articles); a refusal (an empty newsletter selection, a file
+  that exists, a port in use); ``build --strict`` and a warning; ``build --check`` and
+  an output missing, stale or extra; ``status --fail-on`` and a translation in that
+  state.
+  ``BuildReport.exit_code`` holds the build's policy.
+- 2: a wrong command line, or an internal error (a bug, reported in one short message).
+- 130: interrupted (Ctrl-C); 141: the reader of the output went away
+  (``bilingual status | head``).
+"""
 from __future__ import annotations
 
 import json
@@ -75,7 +84,6 @@ class Progress:
         self.enabled = enabled
         self.started = time.perf_counter()
         self.drawn = 0.0  # when the bar was last drawn
-        self.stage = ""
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         """Draw the bar for ``stage`` at ``done`` of ``total``."""
@@ -90,7 +98,6 @@ class Progress:
         label = {"read": "Reading", "render": "Rendering"}.get(stage, stage)
         click.echo(f"\r{label:<10} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}",
                    err=True, nl=False)
-        self.stage = stage
         if done == total:
             click.echo(err=True)
 
@@ -145,7 +152,8 @@ def build(articles: Path | None, output: Path | None, config_path: Path | None, 
     if as_json:
         click.echo(build_report_json(report, seconds))
     if any(d.code == "locked" for d in report.diagnostics):
-        sys.exit(1)  # another build kept the site: nothing was built or checked
+        # Another build kept the site: nothing was built or checked, so nothing to list.
+        sys.exit(report.exit_code(strict=strict, check=check))
     errors = sum(d.severity == "error" for d in report.diagnostics)
     warnings = sum(d.severity == "warning" for d in report.diagnostics)
     target = display_path(config.output, Path.cwd())
@@ -163,7 +171,7 @@ def build(articles: Path | None, output: Path | None, config_path: Path | None, 
                        f"{plural(errors, 'error')}, {plural(warnings, 'warning')}.")
         if report.suggestions:
             click.echo(note_line(report.suggestions), err=True)
-        sys.exit(0 if report.ok and not out_of_date and not (strict and warnings) else 1)
+        sys.exit(report.exit_code(strict=strict, check=True))
     if not as_json:
         removed = f", {len(report.removed)} removed" if report.removed else ""
         click.echo(f"Built {plural(report.articles, 'article')} into {target}/ in "
@@ -184,7 +192,7 @@ def build(articles: Path | None, output: Path | None, config_path: Path | None, 
     if strict and warnings:
         click.secho(f"--strict: {plural(warnings, 'warning')} count as errors.", fg="red",
                     err=True)
-    sys.exit(0 if report.ok and not (strict and warnings) else 1)
+    sys.exit(report.exit_code(strict=strict))
 
 
 @main.command()
@@ -217,7 +225,6 @@ def split(files: tuple[Path, ...], output_format: str, config_path: Path | None)
             click.echo(describe_source_text(result))
         print_diagnostics(result.diagnostics, notes=True)
     sys.exit(1 if failed else 0)
-
 
 
 @main.command()

@@ -6,7 +6,6 @@ read options, call the library, print and set the exit code.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -15,11 +14,6 @@ import click
 from .config import CONFIG_NAME
 from .console import chosen_date, load_or_exit, plural, print_diagnostics
 from .display import display_path
-
-
-def _keys_and_sources(sets) -> str:
-    """"key (articles/key.md), …": how the newsletter names articles it left out."""
-    return ", ".join(f"{s.key} ({next(iter(s.variants.values())).source})" for s in sets)
 
 
 @click.command()
@@ -47,16 +41,7 @@ def newsletter(since, keys, lang, subject, issue_date, output, config_path) -> N
       bilingual newsletter --since 2025-03-01
       bilingual newsletter --articles oppet-hus,klimatveckan --lang sv
     """
-    from .newsletter import (
-        GMAIL_CLIP_BYTES,
-        NewsletterTemplateError,
-        SelectionError,
-        make_newsletter,
-        select_articles,
-    )
-    from .output_problems import blocked_diagnostics
-    from .render import language_name, make_environment
-    from .write import write_outputs
+    from .newsletter_build import build_newsletter
 
     config = load_or_exit(config_path)
     keys = tuple(key.strip() for value in keys for key in value.split(",") if key.strip())
@@ -66,62 +51,24 @@ def newsletter(since, keys, lang, subject, issue_date, output, config_path) -> N
         click.secho("error: no articles chosen; add --since YYYY-MM-DD or --articles KEY",
                     fg="red", err=True)
         sys.exit(1)
-    date = chosen_date(issue_date)
-    from .build import collect
-
-    collection = collect(config, jobs=1)
-    print_diagnostics(sorted(collection.diagnostics, key=lambda d: d.sort_key()))
-    try:
-        selection = select_articles(collection.sets, since=since.date() if since else None,
-                                    keys=keys, held=collection.held)
-        selected = selection.articles
-        issue = make_newsletter(config, make_environment(config), selected, lang=lang,
-                                date=date, subject=subject)
-    except NewsletterTemplateError as problem:
-        print_diagnostics([problem.diagnostic])
-        click.secho("Nothing was written.", fg="red", err=True)
-        sys.exit(1)
-    except SelectionError as problem:
-        click.secho(f"error: {problem}. Nothing was written.", fg="red", err=True)
-        sys.exit(1)
-    target = (output or config.output / "newsletter" / date.isoformat()).resolve()
-    for name, folder in (("articles", config.articles), ("templates", config.templates)):
-        if target == folder or target.is_relative_to(folder) or config.root == target:
-            click.secho(f"error: refusing to write the newsletter into the {name} folder "
-                        f"{folder}; choose another --output. Nothing was written.",
-                        fg="red", err=True)
-            sys.exit(1)
-    blocked: list = []
-    write_outputs(target, issue.files, blocked)
-    shown = display_path(target, Path.cwd())
-    if blocked:  # something the build did not make is in the way: left alone, named
-        print_diagnostics(blocked_diagnostics(blocked, shown))
-        sys.exit(1)
-    click.echo(f"Newsletter {date.isoformat()} with {plural(len(selected), 'article')} "
-               f"in {shown}/:")
-    for file in issue.files:
+    report = build_newsletter(config, date=chosen_date(issue_date),
+                              since=since.date() if since else None, keys=keys, lang=lang,
+                              subject=subject, output=output)
+    print_diagnostics(report.diagnostics)
+    if report.issue is None:
+        click.secho(f"error: {report.refusal}. Nothing was written." if report.refusal
+                    else "Nothing was written.", fg="red", err=True)
+        sys.exit(report.exit_code)
+    if report.blocked:  # something the build did not make is in the way: left alone, named
+        sys.exit(report.exit_code)
+    click.echo(f"Newsletter {report.date.isoformat()} with "
+               f"{plural(len(report.selection.articles), 'article')} in "
+               f"{display_path(report.folder, Path.cwd())}/:")
+    for file in report.issue.files:
         click.echo(f"  {file.path:<10} {len(file.content) / 1024:6.1f} KB")
-    for code, missing in issue.left_out.items():
-        if missing:
-            name = language_name(code, "en")
-            click.secho(f"Left out of the {name} part (no {name} version): "
-                        f"{_keys_and_sources(missing)}", fg="yellow", err=True)
-    if selection.undated:
-        click.secho("Left out (no date, so --since cannot choose them): "
-                    f"{_keys_and_sources(selection.undated)}. Add a date (front matter "
-                    "'date: YYYY-MM-DD' or a dated byline), or name them with --articles.",
-                    fg="yellow", err=True)
-    if not config.newsletter.unsubscribe:
-        click.secho("warning: the newsletter has no unsubscribe link; Gmail and Yahoo "
-                    "require one-click unsubscribe from bulk senders. Set unsubscribe in the "
-                    f"[newsletter] table of {config.source.name if config.source else CONFIG_NAME}"
-                    ', for example: unsubscribe = "https://www.example.org/nyhetsbrev/avsluta"',
-                    fg="yellow", err=True)
-    for name, size in issue.oversized:
-        click.secho(f"warning: {name} is {size / 1024:.0f} KB; Gmail clips messages over "
-                    f"{GMAIL_CLIP_BYTES // 1024} KB. Choose fewer articles.", fg="yellow",
-                    err=True)
-    sys.exit(1 if any(d.severity == "error" for d in collection.diagnostics) else 0)
+    for line in report.notices:
+        click.secho(line, fg="yellow", err=True)
+    sys.exit(report.exit_code)
 
 
 def _one_line(value: str | None) -> str | None:
@@ -225,7 +172,7 @@ def status(as_json: bool, fail_on: str, config_path: Path | None) -> None:
       bilingual status --json --fail-on missing,stale
     """
     from .status import status_table, translation_status
-    from .suggest import suggest_translations, suggestion_lines, suggestions_by_key
+    from .suggest import suggest_translations, suggestion_lines
 
     states = {state.strip() for state in fail_on.split(",") if state.strip()}
     unknown = states - {"missing", "stale", "summary"}
@@ -241,18 +188,9 @@ def status(as_json: bool, fail_on: str, config_path: Path | None) -> None:
                               collection.digests, collection.held)
     suggestions = suggest_translations(collection.sets, config.languages, collection.held)
     if as_json:
-        from .report import held_view
+        from .report import status_report_json
 
-        # Still one row per article: each row names the articles it looks like a
-        # translation of, so CI scripts reading rows keep working.
-        related = suggestions_by_key(suggestions)
-        click.echo(json.dumps([{
-            "key": r.key, "title": r.title, "languages": list(r.languages),
-            "missing": list(r.missing), "summary": list(r.summaries), "stale": list(r.stale),
-            "unsure_blocks": r.unsure_blocks, "sources": list(r.sources),
-            "published": r.published, "held": [held_view(h) for h in r.held],
-            "looks_like_translation_of": related.get(r.key, [])}
-            for r in rows], ensure_ascii=False, indent=2))
+        click.echo(status_report_json(rows, suggestions))
     else:
         click.echo("\n".join([status_table(rows, config.languages),
                               *suggestion_lines(suggestions)]))

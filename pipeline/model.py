@@ -183,3 +183,28 @@ class BuildReport:
     def ok(self) -> bool:
         """True when no diagnostic is an error."""
         return not any(d.severity == "error" for d in self.diagnostics)
+
+    def exit_code(self, *, strict: bool = False, check: bool = False) -> int:
+        """The exit code of `bilingual build` for this report: 0 or 1.
+
+        ====  ==============================================================
+        code  when
+        ====  ==============================================================
+        0     no error (warnings allowed); with ``check``, the output folder
+              matches too; with ``strict``, not even a warning
+        1     any error: in a source (the other articles are still built), a
+              template, the output folder, or another build holding the lock
+        1     ``strict`` and any warning
+        1     ``check`` and any output missing, stale, or extra
+        ====  ==============================================================
+
+        Info notes (suggested translations, what a page left out) never count.
+        """
+        if not self.ok:
+            return 1
+        if strict and any(d.severity == "warning" for d in self.diagnostics):
+            return 1
+        # Without --check, extra files are only noted: the site was still built.
+        if check and (self.missing or self.stale or self.extra):
+            return 1
+        return 0

@@ -3,7 +3,7 @@
 The HTML is a 600 px table layout that narrows to any phone, with every style inlined
 by css-inline (mail clients drop <style> blocks), absolute links with optional UTM
 parameters, a hidden preheader and an unsubscribe link per language with the matching
-List-Unsubscribe headers. No disk access here: the CLI writes the files.
+List-Unsubscribe headers. No disk access here: pipeline.newsletter_build writes the files.
 """
 
 from __future__ import annotations

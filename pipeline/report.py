@@ -1,9 +1,9 @@
 """Views of what the pipeline read and built, for people and for programs
-(``bilingual split``, ``bilingual build --json``).
+(``bilingual split``, ``bilingual build --json``, ``bilingual status --json``).
 
-The JSON shapes of ``describe_source`` and ``build_report_json`` are public interfaces,
-documented in docs/split-format.md and the README: add fields if needed, never rename or
-remove one.
+The JSON shapes of ``describe_source``, ``build_report_json`` and ``status_report_json``
+are public interfaces, documented in docs/split-format.md and the README: add fields if
+needed, never rename or remove one.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 
 from .diagnostics import Diagnostic
 from .process import SourceResult
-from .suggest import suggestion_to_dict
+from .suggest import suggestion_to_dict, suggestions_by_key
 
 
 def diagnostic_view(diagnostic: Diagnostic) -> dict[str, Any]:
@@ -136,3 +136,18 @@ def build_report_json(report, seconds: float) -> str:
         "diagnostics": [{"path": d.path, **diagnostic_view(d)} for d in report.diagnostics],
         "timings": {**report.timings, "total": round(seconds, 4)},
     }, ensure_ascii=False, indent=2)
+
+
+def status_report_json(rows, suggestions) -> str:
+    """The translation status as JSON (the `status --json` format, documented in the
+    README): one object per article, from ``status.translation_status`` rows."""
+    # Still one row per article: each row names the articles it looks like a translation
+    # of, so CI scripts reading rows keep working.
+    related = suggestions_by_key(suggestions)
+    return json.dumps([{
+        "key": r.key, "title": r.title, "languages": list(r.languages),
+        "missing": list(r.missing), "summary": list(r.summaries), "stale": list(r.stale),
+        "unsure_blocks": r.unsure_blocks, "sources": list(r.sources),
+        "published": r.published, "held": [held_view(h) for h in r.held],
+        "looks_like_translation_of": related.get(r.key, [])}
+        for r in rows], ensure_ascii=False, indent=2)

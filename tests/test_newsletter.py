@@ -17,6 +17,7 @@ from pipeline.build import collect
 from pipeline.cli import main
 from pipeline.config import ConfigError, load_config
 from pipeline.newsletter import GMAIL_CLIP_BYTES, SelectionError, select_articles, with_tracking
+from pipeline.newsletter_build import build_newsletter
 
 from .conftest import ROOT, write_site
 
@@ -383,3 +384,42 @@ def test_bad_unsubscribe_value_is_a_config_error(tmp_path, value, words):
     assert "'newsletter.unsubscribe'" in diagnostic.message and words in diagnostic.message
     assert diagnostic.hint
     assert f"{path}:4:" in diagnostic.format()
+
+
+# The library's entry point, without the command line.
+
+def test_build_newsletter_reports_what_it_wrote(tmp_path):
+    config = load_config(ROOT / "bilingual.toml")
+    report = build_newsletter(config, date=datetime.date(2025, 9, 8), keys=("oppet-hus",),
+                              lang="en", output=tmp_path / "out")
+    assert report.exit_code == 0 and report.refusal is None and not report.blocked
+    assert report.folder == (tmp_path / "out").resolve()
+    assert [f.path for f in report.issue.files] == ["en.html", "en.txt", "en.eml"]
+    assert all((tmp_path / "out" / f.path).read_bytes() == f.content
+               for f in report.issue.files)
+    assert [s.key for s in report.selection.articles] == ["oppet-hus"]
+
+
+@pytest.mark.parametrize(("keys", "output", "words"), [
+    (("oppet-hsu",), "out", "no article with the key 'oppet-hsu'"),
+    (("oppet-hus",), "articles", "refusing to write the newsletter into the articles folder"),
+])
+def test_build_newsletter_refuses_and_writes_nothing(tmp_path, keys, output, words):
+    config = site_config(tmp_path, 'from = "Nordvik <nyheter@example.org>"\n')
+    config = load_config(config)
+    target = (tmp_path / output) if output == "out" else config.articles / "nl"
+    report = build_newsletter(config, date=datetime.date(2025, 9, 8), keys=keys,
+                              output=target)
+    assert report.exit_code == 1 and report.issue is None
+    assert words in report.refusal
+    assert not target.exists()
+
+
+def test_build_newsletter_names_what_blocks_a_file(tmp_path):
+    config = load_config(ROOT / "bilingual.toml")
+    (tmp_path / "out" / "en.html").mkdir(parents=True)
+    report = build_newsletter(config, date=datetime.date(2025, 9, 8), keys=("oppet-hus",),
+                              lang="en", output=tmp_path / "out")
+    assert report.exit_code == 1 and report.blocked == ("en.html",)
+    assert [d.code for d in report.diagnostics if d.severity != "info"] == ["output-blocked"]
+    assert (tmp_path / "out" / "en.txt").is_file()
