@@ -72,6 +72,33 @@ def input_key(planned: PlannedOutput, global_fingerprint: str, digests: dict[str
                        planned.key or "", *inputs)
 
 
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Every output of the site, the input key of each, and which must be rendered."""
+
+    planned: list[PlannedOutput]  #: every output, sorted by path
+    keys: dict[str, str]  #: output path → input key
+    chosen: list[int]  #: indexes into ``planned`` of the outputs to render
+
+
+def plan_build(config: Config, collection, previous, site: str, check: bool) -> Plan:
+    """Plan the site of ``collection`` and choose what to render: everything with
+    ``check``; otherwise what ``previous`` (the last build's Manifest) made from other
+    inputs, or whose file is no longer as that build left it."""
+    planned = plan_outputs(config, collection.sets)
+    # A source's schedule state counts as part of its content: holding it back,
+    # releasing it or dropping its badge renders what shows it again.
+    effective = {source: digest + (f"|{collection.states[source]}"
+                                   if source in collection.states else "")
+                 for source, digest in collection.digests.items()}
+    every = fingerprint(*(f"{k}:{v}" for k, v in sorted(effective.items())))
+    keys = {p.path: input_key(p, site, effective, every) for p in planned}
+    chosen = [i for i, p in enumerate(planned) if check
+              or getattr(previous.outputs.get(p.path), "key", None) != keys[p.path]
+              or not previous.intact(config.output, p.path)]
+    return Plan(planned, keys, chosen)
+
+
 def render_output(planned: PlannedOutput, config: Config, sets: list[ArticleSet],
                   environment: Environment,
                   by_key: dict[str, ArticleSet] | None = None) -> OutputFile:

@@ -25,6 +25,7 @@ from .model import Article, Block, Config, Metadata, SourceDocument
 from .parse import parse_document
 from .read import read_source
 from .refine import settle_signatures
+from .state import FILE_NAME as STATE_FILE
 
 #: Wall-clock seconds one source may take to read, parse, tag and assemble, plus
 #: SECONDS_PER_MB for each megabyte of it. Every stage is linear, and the worst text we
@@ -53,10 +54,12 @@ class SourceResult:
 
 
 def make_tagger(config: Config, *, cached: bool = True) -> LanguageTagger:
-    """The site's detector with its detection cache (kept under ``paths.cache``)."""
+    """The site's detector; with ``cached``, it looks detections up in the build state
+    under ``paths.cache`` (when there is one; this never creates it)."""
     detector = make_detector(config.detector, config.languages)
-    path = config.cache / f"detection-{detector.name}.json" if cached else None
-    return LanguageTagger(detector, DetectionCache(path, detector.version))
+    database = config.cache / STATE_FILE
+    return LanguageTagger(detector, DetectionCache(
+        str(database) if cached and database.is_file() else None, detector.version))
 
 
 def process_document(document: SourceDocument, tagger: LanguageTagger,
@@ -73,18 +76,20 @@ def process_document(document: SourceDocument, tagger: LanguageTagger,
     return SourceResult(document.path, document, blocks, metadata, tuple(articles), diagnostics)
 
 
-def process_file(path: Path, config: Config, tagger: LanguageTagger) -> SourceResult:
-    """Read one file and process it; unreadable files give a result with their error,
-    and so does a file that takes longer than its budget (see SOURCE_SECONDS)."""
+def process_file(path: Path, config: Config, tagger: LanguageTagger, data: bytes | None = None,
+                 digest: str | None = None) -> SourceResult:
+    """Read one file (unless ``data`` holds its bytes, and ``digest`` their sha256) and
+    process it; unreadable files give a result with their error, and so does a file that
+    takes longer than its budget (see SOURCE_SECONDS)."""
     shown = display_path(path, config.root)
     try:
-        size = path.stat().st_size
+        size = len(data) if data is not None else path.stat().st_size
     except OSError:
         size = 0  # read_source says what is wrong with it
     seconds = SOURCE_SECONDS + SECONDS_PER_MB * size / 1_000_000
     try:
         with time_budget(seconds):
-            return _read_and_process(path, shown, config, tagger)
+            return _read_and_process(path, shown, config, tagger, data, digest)
     except OverBudget:
         return SourceResult(shown, None, (), Metadata(), (), (error(
             shown, 1, "too-slow",
@@ -94,10 +99,10 @@ def process_file(path: Path, config: Config, tagger: LanguageTagger) -> SourceRe
             "report it as a bug with the file attached"),))
 
 
-def _read_and_process(path: Path, shown: str, config: Config, tagger: LanguageTagger
-                      ) -> SourceResult:
+def _read_and_process(path: Path, shown: str, config: Config, tagger: LanguageTagger,
+                      data: bytes | None, digest: str | None) -> SourceResult:
     """``process_file`` without its time budget."""
-    document, problems = read_source(path, shown, config.languages)
+    document, problems = read_source(path, shown, config.languages, data, digest)
     if document is None:
         return SourceResult(shown, None, (), Metadata(), (), tuple(problems))
     result = process_document(document, tagger, config.allow_html)

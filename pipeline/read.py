@@ -1,7 +1,7 @@
 """Find sources and read them: strict UTF-8, YAML front matter, language from file names.
 
 ``parse_source`` is pure (bytes in, SourceDocument out); ``read_source`` and
-``discover_sources`` are the only functions here that touch the disk.
+``scan_sources`` are the only functions here that touch the disk.
 """
 
 from __future__ import annotations
@@ -67,20 +67,17 @@ def _link_note(path: str) -> str:
             "to a folder")
 
 
-def discover_sources(articles: Path) -> list[Path]:
-    """Every source below ``articles``, sorted by path (see ``scan_sources``)."""
-    return scan_sources(articles)[0]
-
-
-def read_source(path: Path, shown: str, languages: tuple[str, ...]
-                ) -> tuple[SourceDocument | None, list[Diagnostic]]:
-    """Read one file from disk and parse it; never raises for bad content."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return None, [error(shown, 1, "read", f"cannot read the file: {exc.strerror}",
-                            "check that the file exists and that you may read it")]
-    return parse_source(shown, data, languages)
+def read_source(path: Path, shown: str, languages: tuple[str, ...], data: bytes | None = None,
+                digest: str | None = None) -> tuple[SourceDocument | None, list[Diagnostic]]:
+    """Read one file from disk (unless the caller has its bytes, ``data``, and their
+    sha256, ``digest``) and parse it; never raises for bad content."""
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            return None, [error(shown, 1, "read", f"cannot read the file: {exc.strerror}",
+                                "check that the file exists and that you may read it")]
+    return parse_source(shown, data, languages, digest)
 
 
 def _file_language(name: str, languages: tuple[str, ...]) -> tuple[str, str | None, str | None]:
@@ -94,9 +91,10 @@ def _file_language(name: str, languages: tuple[str, ...]) -> tuple[str, str | No
     return match.group(1), match.group(2), None
 
 
-def parse_source(shown: str, data: bytes, languages: tuple[str, ...]
+def parse_source(shown: str, data: bytes, languages: tuple[str, ...], digest: str | None = None
                  ) -> tuple[SourceDocument | None, list[Diagnostic]]:
-    """Turn a file's bytes into a SourceDocument, or report why it cannot be used."""
+    """Turn a file's bytes into a SourceDocument, or report why it cannot be used
+    (``digest``: their sha256, when the caller has it already)."""
     if b"\x00" in data[:8192]:  # text never holds NUL; images and documents do
         return None, [error(shown, 1, "encoding",
                             "the file holds binary data (an image or a document?), not text",
@@ -164,6 +162,6 @@ def parse_source(shown: str, data: bytes, languages: tuple[str, ...]
         # macOS writes "möte" decomposed (NFD); a name typed elsewhere is composed (NFC):
         # the same key either way, so möte.sv.md and möte.en.md pair.
         key=unicodedata.normalize("NFC", meta.get("translation_key") or stem),
-        digest=hashlib.sha256(data).hexdigest(),
+        digest=digest or hashlib.sha256(data).hexdigest(),
     )
     return document, diagnostics

@@ -290,11 +290,19 @@ def serve(config_path: Path | None, overrides: dict, port: int,
     (or Ctrl-C). Drafts and scheduled articles are shown unless ``published_only``.
     A connection silent for ``request_timeout`` seconds is closed."""
     preview = Preview(config_path, overrides, echo, published_only)
+    stop = stop or threading.Event()
+    changed = threading.Event()
+    # Watch before the first build: a file saved while it runs is built right after it.
+    watchers = watch_sources(preview.config, stop, changed, echo)
     preview.rebuild()
     handler = type("Handler", (PreviewHandler,), {"preview": preview,
                                                   "timeout": request_timeout})
-    server = PreviewServer(("127.0.0.1", port),
-                           functools.partial(handler, directory=str(preview.config.output)))
+    try:
+        server = PreviewServer(("127.0.0.1", port),
+                               functools.partial(handler, directory=str(preview.config.output)))
+    except BaseException:
+        stop.set()  # the port is taken, say: the watchers stop too
+        raise
     server.echo = echo
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -302,14 +310,11 @@ def serve(config_path: Path | None, overrides: dict, port: int,
          "computer can see it" + ("" if published_only else "; drafts and scheduled "
                                   "articles are shown with a badge")
          + "). Press Ctrl-C to stop.")
-    stop = stop or threading.Event()
     if threading.current_thread() is threading.main_thread():
         import signal
 
         # A service manager (or a CI job) stops us with SIGTERM: shut down as for Ctrl-C.
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    changed = threading.Event()
-    watchers = watch_sources(preview.config, stop, changed, echo)
     try:
         # Every rebuild runs here, one at a time, whichever watcher saw the change.
         while not stop.is_set():

@@ -3,19 +3,18 @@
 "Stale" is decided by content: a variant is stale when its counterpart's source changed
 after its own last change. The time of a change comes from git (the last commit that
 touched the file; uncommitted edits count as now) when the site is in a git repository,
-else from ``.cache/history.json``, where every status run and build notes when each
-source's bytes were first seen.
+else from the build state's history (``pipeline.state``), where every status run and
+build notes when each source's bytes were first seen.
 """
 
 from __future__ import annotations
 
-import json
 import subprocess
 import time
 from dataclasses import dataclass
 
 from .model import ArticleSet, Config
-from .write import write_atomic
+from .state import BuildState
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +39,17 @@ def change_times(config: Config, digests: dict[str, str]) -> dict[str, float]:
     if times is not None:
         return times
     return record_history(config, digests)
+
+
+def record_history(config: Config, digests: dict[str, str]) -> dict[str, float]:
+    """Note when each source's current bytes were first seen (in the build state); return
+    that time per source."""
+    state = BuildState.open(config.cache)
+    try:
+        with state.transaction():
+            return state.record_history(digests, time.time())
+    finally:
+        state.close()
 
 
 def _git_times(config: Config, sources: list[str]) -> dict[str, float] | None:
@@ -69,30 +79,6 @@ def _git_times(config: Config, sources: list[str]) -> dict[str, float] | None:
         stamp = git("log", "-1", "--format=%ct", "--", source).stdout.strip()
         times[source] = float(stamp) if stamp else now
     return times
-
-
-def record_history(config: Config, digests: dict[str, str]) -> dict[str, float]:
-    """Note when each source's current bytes were first seen (.cache/history.json);
-    return that time per source. Builds call it too, so status knows more."""
-    path = config.cache / "history.json"
-    try:
-        history = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        history = {}
-    if not isinstance(history, dict):
-        history = {}  # damaged: start the record again
-    history = {k: v for k, v in history.items()
-               if isinstance(v, dict) and isinstance(v.get("seen"), int | float)}
-    now = time.time()
-    changed = False
-    for source, digest in digests.items():
-        entry = history.get(source)
-        if entry is None or entry.get("digest") != digest:
-            history[source] = {"digest": digest, "seen": now}
-            changed = True
-    if changed:
-        write_atomic(path, json.dumps(history, sort_keys=True, indent=1).encode("utf-8"))
-    return {source: history[source]["seen"] for source in digests}
 
 
 def translation_status(config: Config, sets: list[ArticleSet], diagnostics,

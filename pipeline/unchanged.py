@@ -1,17 +1,19 @@
 """The shortcut of a build that finds nothing to do: whether the last build into an
 output folder had exactly these inputs, and the report it then repeats.
 
-The manifest keeps what that report needs (diagnostics, held-back articles,
-suggestions), so a build with nothing to do neither parses nor renders anything.
+The build record (pipeline.manifest) keeps what that report needs (diagnostics,
+held-back articles, suggestions), so a build with nothing to do neither parses nor
+renders anything.
 """
 
 from __future__ import annotations
 
 import datetime
 
-from .manifest import Manifest, diagnostic_from_list
+from .manifest import Manifest
 from .model import BuildReport, Config
 from .schedule import HeldBack, Visibility
+from .state import diagnostic_from_list
 from .suggest import suggestion_from_dict
 from .write import files_below
 

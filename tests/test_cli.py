@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
+from pipeline.diagnostics import Diagnostic
+from pipeline.model import BuildReport
 
 from .conftest import ROOT, write_site
 
@@ -170,20 +173,83 @@ def test_python_dash_m_pipeline_runs_the_same_command():
     assert "build" in result.stdout and "split" in result.stdout
 
 
-def test_detection_cache_is_kept_between_builds_and_reused(tmp_path, in_folder):
-    write_site(tmp_path, {"a.txt": "Rubrik här\n\nEtt stycke på svenska om något viktigt som "
-                                   "hände i kommunen.\n"})
+def test_detections_are_kept_in_the_build_state_and_reused(tmp_path, in_folder):
+    paragraph = "Ett stycke på svenska om något viktigt som hände i kommunen."
+    write_site(tmp_path, {"a.txt": f"Rubrik här\n\n{paragraph}\n"})
     in_folder(tmp_path)
     assert CliRunner().invoke(main, ["build"]).exit_code == 0
-    cache = tmp_path / ".cache" / "detection-langdetect.json"
-    data = json.loads(cache.read_text(encoding="utf-8"))
-    assert data["detector"].startswith("langdetect/")
-    assert len(data["entries"]) >= 2
+
+    def stored() -> set[str]:
+        with sqlite3.connect(tmp_path / ".cache" / "build.db") as connection:
+            return {key for (key,) in connection.execute("SELECT key FROM detections")}
+
+    first = stored()
+    assert len(first) >= 2
     from pipeline.config import load_config
     from pipeline.process import make_tagger
     tagger = make_tagger(load_config(tmp_path / "bilingual.toml"))
-    tagger.detect("Ett stycke på svenska om något viktigt som hände i kommunen.")
+    tagger.detect(paragraph)
     assert (tagger.cache.hits, tagger.cache.misses) == (1, 0)
-    before = cache.read_bytes()
+    with (tmp_path / "articles" / "a.txt").open("a", encoding="utf-8") as article:
+        article.write("\nEtt nytt stycke om vad som händer nästa vecka i skolan.\n")
     assert CliRunner().invoke(main, ["build"]).exit_code == 0
-    assert cache.read_bytes() == before
+    second = stored()
+    assert first < second and len(second - first) <= 2  # only the new text was detected
+
+
+# The build's exit-code policy, on BuildReport objects (the `build` command applies it).
+
+def _report(*severities: str, **lists: tuple[str, ...]) -> BuildReport:
+    """A report with one diagnostic per severity given, and the given output lists."""
+    return BuildReport(diagnostics=tuple(Diagnostic("articles/a.md", 1, severity, "x", "m")
+                                         for severity in severities),
+                       written=(), unchanged=(), articles=1, failed=(), **lists)
+
+
+@pytest.mark.parametrize(("report", "strict", "check", "code"), [
+    (_report(), False, False, 0),
+    (_report("warning", "info"), False, False, 0),
+    (_report("info"), True, True, 0),
+    (_report("error"), False, False, 1),
+    (_report("error"), False, True, 1),
+    (_report("warning"), True, False, 1),
+    (_report("warning"), True, True, 1),
+    (_report(missing=("sv/index.html",)), False, True, 1),
+    (_report(stale=("sv/index.html",)), False, True, 1),
+    (_report(extra=("notes.txt",)), False, True, 1),
+    (_report(extra=("notes.txt",)), False, False, 0),  # without --check: only a note
+], ids=["clean", "warning", "info-strict-check", "error", "error-check", "strict-warning",
+        "strict-warning-check", "check-missing", "check-stale", "check-extra",
+        "extra-without-check"])
+def test_build_report_exit_code(report, strict, check, code):
+    assert report.exit_code(strict=strict, check=check) == code
+
+
+def test_locked_build_report_exits_1():
+    locked = BuildReport((Diagnostic(".cache/build.lock", 1, "error", "locked", "m"),),
+                         (), (), 0, ())
+    assert locked.exit_code(strict=False, check=True) == 1
+
+
+def test_strict_and_check_exit_codes_from_the_command(tmp_path, in_folder):
+    write_site(tmp_path, {"a.txt": "Rubrik här\n\nEtt stycke på svenska om något viktigt som "
+                                   "hände.\n\nPublicerat av Nordvik Fredag 21 november 2019\n"})
+    in_folder(tmp_path)
+    assert CliRunner().invoke(main, ["build"]).exit_code == 0
+    assert CliRunner().invoke(main, ["build", "--check"]).exit_code == 0
+    assert CliRunner().invoke(main, ["build", "--check", "--strict"]).exit_code == 1
+    (tmp_path / "output" / "notes.txt").write_text("mine", encoding="utf-8")
+    assert CliRunner().invoke(main, ["build"]).exit_code == 0
+    result = CliRunner().invoke(main, ["build", "--check"])
+    assert result.exit_code == 1 and "extra: output/notes.txt" in result.stderr
+
+
+def test_status_json_is_one_row_per_article_from_the_library(in_folder):
+    in_folder(ROOT)
+    result = CliRunner().invoke(main, ["status", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert len(rows) == 3
+    assert set(rows[0]) == {"key", "title", "languages", "missing", "summary", "stale",
+                            "unsure_blocks", "sources", "published", "held",
+                            "looks_like_translation_of"}

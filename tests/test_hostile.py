@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import sqlite3
 import subprocess
 import sys
 import unicodedata
@@ -156,22 +158,51 @@ def test_a_named_pipe_among_the_articles_is_passed_over_not_waited_for(tmp_path)
     assert (tmp_path / "output" / "sv" / "en-artikel-i-en-mapp" / "index.html").is_file()
 
 
-@pytest.mark.parametrize("damage", ["null", "[]", "{\"outputs\": {\"a\": 1}}", "\x00garbage"])
-def test_damaged_state_files_are_thrown_away_with_a_note(tmp_path, damage):
-    write_site(tmp_path, {"bra.md": GOOD})
-    assert build(tmp_path)[0] == 0
-    reference = {p.relative_to(tmp_path / "output"): p.read_bytes()
-                 for p in (tmp_path / "output").rglob("*") if p.is_file()}
-    for state in (tmp_path / ".cache").rglob("*.json"):
-        state.write_text(damage, encoding="utf-8")
-    code, _, stderr = build(tmp_path)
+def _damage(database: Path, how: str) -> None:
+    """Spoil the build state at ``database`` in one of the ways a disk or a person can."""
+    for suffix in ("-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    if how == "garbage":
+        database.write_bytes(b"\x00garbage" * 1000)
+    elif how == "truncated":
+        with database.open("r+b") as stream:
+            stream.truncate(database.stat().st_size // 3)
+    elif how == "older":  # another version's tables, under another schema number
+        database.unlink()
+        with sqlite3.connect(database) as connection:
+            connection.execute("CREATE TABLE manifest (path TEXT, digest TEXT)")
+    else:  # a row whose JSON no longer reads
+        with sqlite3.connect(database) as connection:
+            table, column = how.split(".")
+            connection.execute(f"UPDATE {table} SET {column} = '{{\"x\": 1}}'")
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "older", "builds.report",
+                                    "sources.articles", "sources.diagnostics"])
+def test_damaged_build_state_is_thrown_away_with_a_note(tmp_path, damage):
+    files = {"bra.md": GOOD, "annan.md": GOOD.replace("fungerar", "också")}
+    site, fresh = tmp_path / "site", tmp_path / "fresh"
+    write_site(site, files)
+    assert build(site)[0] == 0
+    _damage(site / ".cache" / "build.db", damage)
+    edited = GOOD + "Och nu har den en rad till.\n"  # the next real change
+    (site / "articles" / "bra.md").write_text(edited, "utf-8")
+    write_site(fresh, {**files, "bra.md": edited})
+    assert build(fresh)[0] == 0
+    code, _, stderr = build(site)
     assert code == 0, stderr
     assert "internal error" not in stderr
-    assert "was damaged; it is thrown away and rebuilt" in stderr
-    rebuilt = {p.relative_to(tmp_path / "output"): p.read_bytes()
-               for p in (tmp_path / "output").rglob("*") if p.is_file()}
-    assert rebuilt == reference
-    assert build(tmp_path)[0] == 0  # and the next build is an ordinary one
+    assert re.search(r"\.cache:1: info\[cache\]: .*(damaged|another version)", stderr), stderr
+    assert tree(site / "output") == tree(fresh / "output")
+    code, stdout, stderr = build(site)  # and the next build is an ordinary one
+    assert code == 0 and "[cache]" not in stderr and "0 written" in stdout + stderr
+    with sqlite3.connect(site / ".cache" / "build.db") as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def tree(folder: Path) -> dict:
+    """Every file below ``folder`` and its bytes."""
+    return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 def test_a_subject_with_a_line_break_is_a_usage_error_not_a_crash(tmp_path, monkeypatch):

@@ -5,7 +5,6 @@ Hand-written documents with their expected languages are in tests/cases/language
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import subprocess
@@ -202,23 +201,3 @@ def test_lingua_detector_when_installed():
     assert lingua.detect("The municipality works on water and schools.").lang == "en"
     assert lingua.detect("12 345").lang is None
     assert lingua.version.startswith("lingua/lingua-")
-
-
-def test_detection_cache_keeps_what_was_used_and_stays_bounded(tmp_path, monkeypatch):
-    import pipeline.cache as cache_module
-    from pipeline.cache import DetectionCache
-    from pipeline.detectors import Detection
-    monkeypatch.setattr(cache_module, "MAX_ENTRIES", 3)
-    path = tmp_path / "detection.json"
-    old = DetectionCache(path, "v1")
-    for text in ("a", "b", "c", "d"):
-        old.put(text, Detection("sv", 1.0))
-    old.save()
-    new = DetectionCache(path, "v1")
-    for text in ("e", "f"):
-        new.put(text, Detection("en", 2.0))
-    new.save()
-    stored = json.loads(path.read_text(encoding="utf-8"))["entries"]
-    assert len(stored) == 3
-    reread = DetectionCache(path, "v1")
-    assert reread.get("e") == Detection("en", 2.0) and reread.get("f") == Detection("en", 2.0)

@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from pipeline.read import discover_sources, parse_source
+from pipeline.read import parse_source, scan_sources
 
 LANGS = ("sv", "en")
 
@@ -83,5 +83,5 @@ def test_discovery_is_sorted_and_skips_hidden_and_underscore_files(tmp_path):
                  "image.png"]:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x", encoding="utf-8")
-    found = [p.relative_to(tmp_path).as_posix() for p in discover_sources(tmp_path)]
+    found = [p.relative_to(tmp_path).as_posix() for p in scan_sources(tmp_path)[0]]
     assert found == ["a.md", "b.txt", "notes/c.md"]
