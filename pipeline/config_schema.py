@@ -52,7 +52,8 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("paths.templates", "folder", "templates",
             "The site's own templates; each one replaces the theme's file of the same name."),
     Setting("paths.cache", "folder", ".cache",
-            "Detection results and the build manifest; delete it to force a full build. "
+            "The build state (`build.db`: what each source gave, detections, what each "
+            "build wrote) and the preview; delete it to force a full build. "
             "Kept apart from the output, articles and templates folders, like `paths.output`."),
     Setting("newsletter.from", "text with an e-mail address",
             "<site title> <newsletter@<host>>", "From: of the newsletter drafts."),

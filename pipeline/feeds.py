@@ -83,7 +83,6 @@ def feed_view(config: Config, sets: list[ArticleSet], lang: str) -> dict:
         "updated_rfc822": rfc822(newest) if newest else "",
         "author": config.title[lang],
         "items": [_item(config, urls, article_set, article) for article_set, article in dated],
-        "sources": tuple(sorted({a.source for _, a in dated})),
     }
 
 
@@ -95,7 +94,7 @@ def render_feed(environment: Environment, config: Config, sets: list[ArticleSet]
         text = _json_feed(feed)
     else:
         text = environment.get_template(f"feeds/{FEED_FILES[kind]}").render(feed=feed)
-    return OutputFile(f"{lang}/{FEED_FILES[kind]}", text.encode("utf-8"), feed["sources"])
+    return OutputFile(f"{lang}/{FEED_FILES[kind]}", text.encode("utf-8"))
 
 
 def _json_feed(feed: dict) -> str:
@@ -139,15 +138,14 @@ def render_sitemap(environment: Environment, config: Config, sets: list[ArticleS
         for lang, article in article_set.variants.items():
             entries.append(_sitemap_entry(urls, paths[lang], paths, default, article.date))
     sitemap = environment.get_template("sitemap.xml").render(entries=entries)
-    sources = tuple(sorted({a.source for s in sets for a in s.variants.values()}))
-    return OutputFile("sitemap.xml", sitemap.encode("utf-8"), sources)
+    return OutputFile("sitemap.xml", sitemap.encode("utf-8"))
 
 
 def render_robots(environment: Environment, config: Config) -> OutputFile:
     """robots.txt, pointing at the sitemap."""
     robots = environment.get_template("robots.txt").render(
         sitemap_url=Urls(config.base_url).absolute("sitemap.xml"))
-    return OutputFile("robots.txt", robots.encode("utf-8"), ())
+    return OutputFile("robots.txt", robots.encode("utf-8"))
 
 
 def _sitemap_entry(urls: Urls, path: str, alternates: dict[str, str], default: str,

@@ -66,7 +66,7 @@ class SourceDocument:
     body_line: int  #: 1-based line in the file where ``text`` starts
     file_lang: str | None  #: language from the file name (``slug.sv.md``), else None
     key: str  #: translation key: front matter ``translation_key`` or the file stem
-    digest: str  #: sha256 of the file's bytes, for caches and reports
+    digest: str  #: sha256 of the file's bytes (hashed once, while the build scans)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +87,8 @@ class Block:
 
     kind: BlockKind  #: what the block is
     text: str  #: plain text (markup removed), used for detection and summaries
-    html: str  #: rendered inner HTML (for headings/paragraphs) or whole element HTML
+    html: str  #: the whole element as safe HTML (``<p>…</p>``, ``<ul>…</ul>``); pages add
+    #: ``lang`` to its first tag and spans around passages (render.block_html)
     start_line: int  #: first line in the source file, 1-based
     end_line: int  #: last line in the source file, 1-based, inclusive
     level: int = 0  #: heading level (1 = title); 0 for other kinds
@@ -151,11 +152,11 @@ class ArticleSet:
 
 @dataclass(frozen=True, slots=True)
 class OutputFile:
-    """One file the build produces: where, what bytes, and which sources made it."""
+    """One file the build produces: where and what bytes. What it is made from is
+    recorded once, in its plan (``outputs.PlannedOutput.depends``)."""
 
     path: str  #: path below the output folder, with "/"
     content: bytes  #: exact bytes to write
-    sources: tuple[str, ...]  #: display paths of the sources that went into it
 
 
 @dataclass(frozen=True, slots=True)

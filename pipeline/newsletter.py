@@ -160,9 +160,9 @@ def make_newsletter(config: Config, environment: Environment, selected: list[Art
         if len(html_bytes) > GMAIL_CLIP_BYTES:
             oversized.append((f"{name}.html", len(html_bytes)))
         files += [
-            OutputFile(f"{name}.html", html_bytes, mail["sources"]),
-            OutputFile(f"{name}.txt", text.encode("utf-8"), mail["sources"]),
-            OutputFile(f"{name}.eml", _eml(config, mail, html, text, date), mail["sources"]),
+            OutputFile(f"{name}.html", html_bytes),
+            OutputFile(f"{name}.txt", text.encode("utf-8")),
+            OutputFile(f"{name}.eml", _eml(config, mail, html, text, date)),
         ]
     if not files:
         raise SelectionError("none of the selected articles exists in the language asked "

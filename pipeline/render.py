@@ -172,7 +172,7 @@ class Urls:
 def render_stylesheet(environment: Environment) -> OutputFile:
     """The theme's stylesheet (a site's own assets/style.css wins), copied as it is."""
     stylesheet, _, _ = environment.loader.get_source(environment, "assets/style.css")
-    return OutputFile("assets/style.css", stylesheet.encode("utf-8"), ())
+    return OutputFile("assets/style.css", stylesheet.encode("utf-8"))
 
 
 def summary_languages(article_set: ArticleSet) -> frozenset[str]:
@@ -257,7 +257,7 @@ def render_article(environment: Environment, config: Config, urls: Urls,
     }
     view["noindex"] = bool(view["badges"])  # a preview of a draft is not for search engines
     html = environment.get_template("article.html").render(page=view)
-    return OutputFile(path, html.encode("utf-8"), (article.source,))
+    return OutputFile(path, html.encode("utf-8"))
 
 
 def sort_key(article: Article) -> tuple:
@@ -306,8 +306,7 @@ def render_index(environment: Environment, config: Config, urls: Urls,
                       "note": ""} for other in config.languages if other != lang],
     }
     html = environment.get_template("index.html").render(page=view)
-    sources = tuple(sorted({a.source for s in sets for a in s.variants.values()}))
-    return OutputFile(path, html.encode("utf-8"), sources)
+    return OutputFile(path, html.encode("utf-8"))
 
 
 def render_root(environment: Environment, config: Config, urls: Urls) -> OutputFile:
@@ -329,4 +328,4 @@ def render_root(environment: Environment, config: Config, urls: Urls) -> OutputF
         "switcher": [],
     }
     html = environment.get_template("home.html").render(page=view)
-    return OutputFile(path, html.encode("utf-8"), ())
+    return OutputFile(path, html.encode("utf-8"))
