@@ -21,7 +21,7 @@ from .state import BuildState
 
 def templates_fingerprint(config: Config) -> str:
     """One hash over every template the site can use (its own and the theme's)."""
-    from .render import builtin_theme
+    from .themes import builtin_theme
 
     parts = []
     for folder in (config.templates, builtin_theme()):
@@ -87,10 +87,6 @@ def run(config: Config, *, check: bool = False, jobs: int = 1, progress=None,
 def _build(config: Config, state: BuildState | None, check: bool, jobs: int, progress,
            visibility: Visibility) -> BuildReport:
     """The build itself, stage by stage, under the lock (see ``run``)."""
-    from .finish import check_report, finish_build
-    from .generate import make_outputs
-    from .outputs import plan_build
-    from .suggest import suggest_translations
     from .unchanged import nothing_changed, unchanged_report
 
     lap = Laps()
@@ -108,6 +104,11 @@ def _build(config: Config, state: BuildState | None, check: bool, jobs: int, pro
     if digests and nothing_changed(previous, config, site, digests, visibility):
         lap("verify")  # nothing changed: no parsing, no detection, no rendering
         return unchanged_report(previous, config, lap.timings)
+
+    from .finish import check_report, finish_build  # rendering loads only when needed
+    from .generate import make_outputs
+    from .outputs import plan_build
+    from .suggest import suggest_translations
 
     collection = collect(config, state=state, store=not check, jobs=jobs, progress=progress,
                          digests=digests, scan=scan, visibility=visibility)

@@ -16,7 +16,6 @@ from pathlib import Path
 
 from . import __version__
 from .characters import printable
-from .detectors import detector_version
 from .diagnostics import Diagnostic, error, info, warning
 from .display import display_path, display_paths
 from .manifest import fingerprint, sha256
@@ -31,6 +30,7 @@ from .schedule import (
     visibility_states,
 )
 from .state import BuildState, article_from_dict, diagnostics_from_json
+from .versions import detector_version
 from .workers import run_tasks
 
 #: Bytes of changed sources kept from hashing to hand to the workers; beyond this a

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import posixpath
-from pathlib import Path
 
 from jinja2 import (
     Environment,
@@ -20,12 +19,7 @@ from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .model import Config
-
-
-def builtin_theme() -> Path:
-    """The default templates: inside the installed package, or the repository's folder."""
-    packaged = Path(__file__).parent / "theme"
-    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "templates"
+from .themes import builtin_theme
 
 
 class TemplateEncodingError(TemplateSyntaxError):

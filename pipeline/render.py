@@ -16,8 +16,7 @@ from babel.dates import format_date, format_datetime
 from jinja2 import Environment
 from markupsafe import Markup
 
-# The environment lives in its own module; these names stay importable from here.
-from .environment import builtin_theme as builtin_theme
+# The environment lives in its own module; this name stays importable from here.
 from .environment import make_environment as make_environment
 from .htmlspans import wrap_passages
 from .model import Article, ArticleSet, Block, Config, OutputFile

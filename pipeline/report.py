@@ -9,11 +9,13 @@ needed, never rename or remove one.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .diagnostics import Diagnostic
-from .process import SourceResult
 from .suggest import suggestion_to_dict, suggestions_by_key
+
+if TYPE_CHECKING:  # `build` prints reports without loading parsing and detection
+    from .process import SourceResult
 
 
 def diagnostic_view(diagnostic: Diagnostic) -> dict[str, Any]:
