@@ -14,8 +14,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import main
 
-from .conftest import build_json, write_site
-from .test_cli import tree_digest
+from .conftest import build_json, tree_digest, write_site
 
 GOOD = ("---\ntitle: En artikel som fungerar\nlang: sv\ndate: 2025-01-15\n---\n\n"
         "Den här artikeln har inga fel och ska byggas även när andra artiklar är trasiga.\n")
@@ -94,8 +93,26 @@ def test_bad_input_is_named_exactly_and_the_rest_still_builds(case, tmp_path):
     assert "Traceback" not in stderr
 
 
-def test_bad_input_suite_size():
-    assert len(CASES) == 15
+def test_every_bad_input_in_one_site_is_reported_by_one_build(tmp_path):
+    """Collect, then stop: a site holding every case above at once gets each case's
+    problems, exactly as when it is alone, from the first build and from the cache; the
+    files with errors are named as not built, and every other article is built."""
+    files = {name: text for case_files, _, _ in CASES.values()
+             for name, text in case_files.items()}
+    expected = sorted(problem for _, case_problems, _ in CASES.values()
+                      for problem in case_problems)
+    failed = sorted({path for path, _, severity, _ in expected if severity == "error"})
+    warned_only = {path for path, _, _, _ in expected} - set(failed)
+    write_site(tmp_path, {"fungerar.md": GOOD, **files})
+    code, report, stderr = build(tmp_path)
+    assert code == 1 and "Traceback" not in stderr
+    assert sorted(problems(report)) == expected
+    assert report["failed"] == failed
+    assert f"Not built because of errors: {', '.join(failed)}" in stderr
+    assert report["articles"] == 1 + len(warned_only)
+    assert (tmp_path / GOOD_PAGE).is_file()
+    code, again, _ = build(tmp_path)  # nothing changed: every problem comes from the cache
+    assert code == 1 and sorted(problems(again)) == expected
 
 
 def test_bom_and_crlf_simply_work(tmp_path):

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import shutil
 import sqlite3
 import subprocess
@@ -18,15 +16,9 @@ from pipeline.cli import main
 from pipeline.diagnostics import Diagnostic
 from pipeline.model import BuildReport
 
-from .conftest import ROOT, write_site
+from .conftest import ROOT, run_build, tree_digest, write_site
 
 INVALID = Path(__file__).parent / "sites" / "invalid"
-
-
-def tree_digest(folder: Path) -> dict[str, str]:
-    """sha256 of every file below folder, by relative path."""
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture
@@ -82,9 +74,8 @@ def test_builds_in_separate_processes_with_different_hash_seeds_are_identical(tm
     digests = []
     for seed in ("1", "2"):
         output = tmp_path / seed
-        subprocess.run([sys.executable, "-m", "pipeline", "build", "--output", str(output)],
-                       cwd=ROOT, check=True, capture_output=True,
-                       env={**os.environ, "PYTHONHASHSEED": seed})
+        run_build(ROOT, "--output", str(output), jobs=None, env={"PYTHONHASHSEED": seed},
+                  check=True)
         digests.append(tree_digest(output))
     assert digests[0] == digests[1]
 

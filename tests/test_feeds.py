@@ -11,11 +11,13 @@ from pathlib import Path
 import feedparser
 import jsonschema
 import pytest
+from markupsafe import escape
 
 from pipeline.build import run
+from pipeline.config import load_config
 from pipeline.feeds import rfc822, tag_uri
 
-from .sites_fixture import built_site  # noqa: F401  (fixture)
+from .conftest import page_links, write_site
 
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "jsonfeed-1.1.schema.json"
                      ).read_text(encoding="utf-8"))
@@ -28,7 +30,7 @@ def pages_in(output: Path, lang: str) -> set[str]:
 
 
 @pytest.mark.parametrize("kind", ["atom.xml", "rss.xml"])
-def test_xml_feeds_parse_cleanly_and_carry_their_language(built_site, kind):  # noqa: F811
+def test_xml_feeds_parse_cleanly_and_carry_their_language(built_site, kind):
     config, output = built_site
     for lang in config.languages:
         parsed = feedparser.parse((output / lang / kind).read_bytes())
@@ -50,7 +52,7 @@ def test_xml_feeds_parse_cleanly_and_carry_their_language(built_site, kind):  # 
             <= pages_in(output, lang)
 
 
-def test_rss_dates_are_rfc822_with_the_right_weekday(built_site):  # noqa: F811
+def test_rss_dates_are_rfc822_with_the_right_weekday(built_site):
     config, output = built_site
     text = (output / config.languages[0] / "rss.xml").read_text(encoding="utf-8")
     dates = [line.strip()[9:-10] for line in text.splitlines() if "<pubDate>" in line]
@@ -61,7 +63,7 @@ def test_rss_dates_are_rfc822_with_the_right_weekday(built_site):  # noqa: F811
     assert rfc822(datetime.date(2019, 11, 21)) == "Thu, 21 Nov 2019 00:00:00 +0000"
 
 
-def test_json_feeds_follow_the_1_1_schema_and_carry_their_language(built_site):  # noqa: F811
+def test_json_feeds_follow_the_1_1_schema_and_carry_their_language(built_site):
     config, output = built_site
     for lang in config.languages:
         feed = json.loads((output / lang / "feed.json").read_text(encoding="utf-8"))
@@ -71,16 +73,36 @@ def test_json_feeds_follow_the_1_1_schema_and_carry_their_language(built_site): 
         assert all(item["language"] == lang for item in feed["items"])
 
 
-def test_schema_rejects_a_broken_feed():
-    with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate({"version": "https://jsonfeed.org/version/1.1", "title": "x",
-                             "items": [{"id": "1"}]}, SCHEMA)  # no content
+def article_body(page: str) -> str:
+    """The body of an article page: what follows its header, without the tag list."""
+    after_header = page.split('<header class="article-header">', 1)[1].split("</header>\n", 1)[1]
+    return after_header.split("\n</article>", 1)[0].split('\n<ul class="tags">', 1)[0]
+
+
+def test_json_feed_items_carry_the_body_and_date_their_page_shows(built_site):
+    """Each item is the article in full, not a title or a summary: its content_html is
+    the body of the page at its url (after the notice that leads a summary to its full
+    article), and its date, language and title are the page's."""
+    config, output = built_site
+    for lang in config.languages:
+        feed = json.loads((output / lang / "feed.json").read_text(encoding="utf-8"))
+        assert feed["items"], f"the {lang} feed is empty"
+        for item in feed["items"]:
+            page_path = output / item["url"].removeprefix(config.base_url) / "index.html"
+            assert page_path.is_file(), item["url"]
+            page = page_path.read_text(encoding="utf-8")
+            body = item["content_html"]
+            if 'class="summary-notice"' in page:  # the item leads with the same notice
+                notice, _, body = body.partition("</em></p>\n")
+                assert notice.startswith("<p><em>") and "</a>" in notice, item["url"]
+            assert body == article_body(page), item["url"]
+            day = item["date_published"].removesuffix("T00:00:00Z")
+            assert f'<time datetime="{day}">' in page, item["url"]
+            assert item["language"] == lang and page_links(page_path).html_lang == lang
+            assert f"<h1>{escape(item['title'])}</h1>" in page, item["url"]
 
 
 def test_feeds_never_mix_languages_and_skip_untranslated_articles(tmp_path):
-    from pipeline.config import load_config
-
-    from .conftest import write_site
     write_site(tmp_path, {
         "bara-svenska.md": "---\ntitle: Bara på svenska\nlang: sv\ndate: 2025-01-02\n---\n"
                            "En artikel som bara finns på svenska om kommunens arbete.\n",
@@ -93,7 +115,7 @@ def test_feeds_never_mix_languages_and_skip_untranslated_articles(tmp_path):
     assert [e.title for e in swedish.entries] == ["Bara på svenska"]
 
 
-def test_summary_items_link_to_the_full_article(built_site):  # noqa: F811
+def test_summary_items_link_to_the_full_article(built_site):
     config, output = built_site
     english = json.loads((output / "en" / "feed.json").read_text(encoding="utf-8"))
     summaries = [i for i in english["items"] if "This is a summary" in i["content_html"]]
@@ -102,9 +124,6 @@ def test_summary_items_link_to_the_full_article(built_site):  # noqa: F811
 
 
 def test_feed_items_limit_and_newest_first(tmp_path):
-    from pipeline.config import load_config
-
-    from .conftest import write_site
     files = {f"a{day}.md": f"---\ntitle: Artikel {day}\nlang: sv\ndate: 2025-01-{day:02d}\n"
                            "---\nEn mening på svenska om kommunen.\n" for day in range(1, 6)}
     write_site(tmp_path, files, config='feed_items = 3\n')
@@ -115,11 +134,9 @@ def test_feed_items_limit_and_newest_first(tmp_path):
 
 
 def test_tag_ids_survive_a_changed_slug(tmp_path):
-    from pipeline.config import load_config
     from pipeline.process import make_tagger, process_document
     from pipeline.read import parse_source
 
-    from .conftest import write_site
     write_site(tmp_path, {})
     config = load_config(tmp_path / "bilingual.toml")
     ids = set()
@@ -133,7 +150,7 @@ def test_tag_ids_survive_a_changed_slug(tmp_path):
 
 
 def test_sitemap_lists_every_page_with_reciprocal_hreflang_and_robots_points_at_it(
-        built_site):  # noqa: F811
+        built_site):
     config, output = built_site
     tree = ElementTree.parse(output / "sitemap.xml")
     entries = {}
@@ -155,7 +172,7 @@ def test_sitemap_lists_every_page_with_reciprocal_hreflang_and_robots_points_at_
     assert f"Sitemap: {config.base_url}sitemap.xml" in robots
 
 
-def test_pages_link_their_own_language_feeds(built_site):  # noqa: F811
+def test_pages_link_their_own_language_feeds(built_site):
     _, output = built_site
     html = (output / "en" / "index.html").read_text(encoding="utf-8")
     for kind, name in (("application/atom+xml", "atom.xml"), ("application/rss+xml", "rss.xml"),
@@ -163,12 +180,11 @@ def test_pages_link_their_own_language_feeds(built_site):  # noqa: F811
         assert f'type="{kind}"' in html and f'href="/en/{name}"' in html
 
 
-def test_every_page_hreflang_link_points_back(built_site):  # noqa: F811
+def test_every_page_hreflang_link_points_back(built_site):
     """Reciprocal hreflang on the bundled site and the corpus site alike."""
-    from .test_render import parse
     config, output = built_site
     pages = {config.base_url + p.relative_to(output).as_posix().removesuffix("index.html"):
-             parse(p) for p in output.rglob("index.html")}
+             page_links(p) for p in output.rglob("index.html")}
     for url, page in pages.items():
         is_root = page.alternates[page.html_lang] != url
         for lang, href in page.alternates.items():
@@ -183,9 +199,6 @@ def test_every_page_hreflang_link_points_back(built_site):  # noqa: F811
 def test_summary_notice_in_feeds_escapes_the_full_article_title(tmp_path):
     """Regression (review): the notice linking a summary to its full article put the
     other language's title into the feed's HTML unescaped."""
-    from pipeline.config import load_config
-
-    from .conftest import write_site
     long_sv = "\n\n".join(["Ett långt svenskt stycke om kommunens arbete med vatten och "
                            "skolor under många år."] * 8)
     write_site(tmp_path, {

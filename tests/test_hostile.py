@@ -9,7 +9,6 @@ import os
 import re
 import sqlite3
 import subprocess
-import sys
 import unicodedata
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
@@ -19,21 +18,13 @@ from click.testing import CliRunner
 
 from pipeline.cli import main
 
-from .conftest import write_site
+from .conftest import run_build, tree_digest, write_site
 
 GOOD = ("---\ntitle: En artikel som fungerar\nlang: sv\ndate: 2025-01-15\n---\n\n"
         "Den här artikeln har inga fel och ska byggas även när en annan är trasig.\n")
 #: Nine levels of aliases, ten references each: 10^9 strings if anything expanded them.
 BOMB = "\n".join(["a0: &a0 [\"ha\",\"ha\",\"ha\",\"ha\",\"ha\",\"ha\",\"ha\",\"ha\",\"ha\",\"ha\"]"]
                  + [f"a{i}: &a{i} [{','.join(['*a' + str(i - 1)] * 10)}]" for i in range(1, 9)])
-
-
-def build(site: Path, *arguments: str, env: dict | None = None):
-    """Run `bilingual build` in ``site``; (exit code, stdout, stderr)."""
-    result = subprocess.run([sys.executable, "-m", "pipeline", "build", "--jobs", "1",
-                             *arguments], cwd=site, capture_output=True, text=True,
-                            timeout=120, env={**os.environ, **(env or {})})
-    return result.returncode, result.stdout, result.stderr
 
 
 def built_ok(site: Path) -> bool:
@@ -45,7 +36,7 @@ def built_ok(site: Path) -> bool:
 def test_an_alias_bomb_in_front_matter_is_refused_before_it_expands(tmp_path, key):
     front = BOMB + f"\n{key}: *a8\ntitle: Bomben\n"
     write_site(tmp_path, {"bomb.md": f"---\n{front}---\nText.\n", "bra.md": GOOD})
-    code, _, stderr = build(tmp_path)
+    code, _, stderr = run_build(tmp_path)
     assert code == 1
     assert "articles/bomb.md:2: error[front-matter]: anchors and aliases" in stderr
     assert built_ok(tmp_path) and "MemoryError" not in stderr
@@ -54,7 +45,7 @@ def test_an_alias_bomb_in_front_matter_is_refused_before_it_expands(tmp_path, ke
 def test_front_matter_nested_a_thousand_deep_is_refused(tmp_path):
     deep = "title: " + "[" * 1000 + "]" * 1000
     write_site(tmp_path, {"djup.md": f"---\n{deep}\n---\nText.\n", "bra.md": GOOD})
-    code, _, stderr = build(tmp_path)
+    code, _, stderr = run_build(tmp_path)
     assert code == 1 and "RecursionError" not in stderr
     assert "articles/djup.md:2: error[front-matter]: the front matter is nested more" in stderr
     assert built_ok(tmp_path)
@@ -63,7 +54,7 @@ def test_front_matter_nested_a_thousand_deep_is_refused(tmp_path):
 def test_a_key_given_twice_is_an_error_naming_both_lines(tmp_path):
     write_site(tmp_path, {"dubbel.md": "---\ntitle: Första\nlang: sv\ntitle: Andra\n---\nText.\n",
                           "bra.md": GOOD})
-    code, _, stderr = build(tmp_path)
+    code, _, stderr = run_build(tmp_path)
     assert code == 1
     assert "articles/dubbel.md:4: error[front-matter]: 'title' is given twice (first on line 2)" \
         in stderr
@@ -74,7 +65,7 @@ def test_control_characters_from_yaml_escapes_never_reach_the_feeds(tmp_path):
     write_site(tmp_path, {"kontroll.md": '---\ntitle: "Hej\\x0cdär\\x00"\nlang: sv\n'
                                          'date: 2025-02-01\nsummary: "Kort\\x1b[2J"\n---\n'
                                          "Text på svenska om ingenting.\n", "bra.md": GOOD})
-    code, _, stderr = build(tmp_path)
+    code, _, stderr = run_build(tmp_path)
     assert code == 0
     assert "articles/kontroll.md:2: warning[characters]: 'title' holds a control" in stderr
     for name in ("atom.xml", "rss.xml", "../sitemap.xml"):
@@ -87,7 +78,7 @@ def test_terminal_escapes_in_a_title_never_reach_the_terminal(tmp_path):
     # An undated article is warned about by title: the title must arrive defanged.
     write_site(tmp_path, {"titel.md": '---\ntitle: "Rubrik\\x1b]0;kapad\\x07\\x1b[2J"\n'
                                       "lang: sv\n---\nText på svenska.\n", "bra.md": GOOD})
-    code, stdout, stderr = build(tmp_path)
+    code, stdout, stderr = run_build(tmp_path)
     assert code == 0 and "no-date" in stderr
     assert "\x1b" not in stdout + stderr and "\x07" not in stdout + stderr
 
@@ -95,7 +86,7 @@ def test_terminal_escapes_in_a_title_never_reach_the_terminal(tmp_path):
 def test_a_newline_in_a_file_name_cannot_forge_a_ci_command(tmp_path):
     name = "x\n::error file=bilingual.toml,line=1::FAKE\ny.md"
     write_site(tmp_path, {name: "Rubrik\n\nEn rad text.\n", "bra.md": GOOD})
-    code, stdout, stderr = build(tmp_path)
+    code, stdout, stderr = run_build(tmp_path)
     assert code == 0
     assert not any(line.startswith("::") for line in (stdout + stderr).splitlines())
     assert "x\\n::error file=bilingual.toml" in stderr  # shown, escaped
@@ -105,7 +96,7 @@ def test_a_marker_for_a_language_the_site_lacks_is_an_error_in_that_file(tmp_pat
     write_site(tmp_path, {"tysk.txt": "Rubrik på svenska\n\nEn kort text på svenska här.\n\n"
                                       "<!-- lang: de -->\n\nEine Überschrift\n\n"
                                       "Ein kurzer deutscher Text.\n", "bra.md": GOOD})
-    code, stdout, stderr = build(tmp_path)
+    code, stdout, stderr = run_build(tmp_path)
     assert code == 1 and "internal error" not in stderr
     assert ("articles/tysk.txt:7: error[language]: the text from this line is marked as "
             "'de', a language this site does not have (sv, en)") in stderr
@@ -121,7 +112,7 @@ def test_decomposed_and_composed_names_pair(tmp_path):
         f"{composed}.sv.md": "---\ntitle: Mötet\ndate: 2025-03-01\n---\nVi ses på mötet.\n",
         f"{decomposed}.en.md": "---\ntitle: The meeting\ndate: 2025-03-01\n---\n"
                                "See you at the meeting.\n"})
-    code, _, stderr = build(tmp_path)
+    code, _, stderr = run_build(tmp_path)
     assert code == 0, stderr
     page = (tmp_path / "output" / "sv" / "motet" / "index.html").read_text("utf-8")
     assert 'hreflang="en" href="https://example.org/en/the-meeting/"' in page
@@ -151,7 +142,7 @@ def test_a_named_pipe_among_the_articles_is_passed_over_not_waited_for(tmp_path)
     (tmp_path / "articles" / "mapp.md").mkdir()
     (tmp_path / "articles" / "mapp.md" / "inne.md").write_text(GOOD.replace(
         "En artikel som fungerar", "En artikel i en mapp"), "utf-8")
-    code, _, stderr = build(tmp_path)  # would hang for ever on the pipe
+    code, _, stderr = run_build(tmp_path, timeout=120)  # would hang for ever on the pipe
     assert code == 0, stderr
     assert "articles/ror.md:1: warning[not-a-file]: this is not a regular file" in stderr
     assert built_ok(tmp_path)
@@ -183,26 +174,21 @@ def test_damaged_build_state_is_thrown_away_with_a_note(tmp_path, damage):
     files = {"bra.md": GOOD, "annan.md": GOOD.replace("fungerar", "också")}
     site, fresh = tmp_path / "site", tmp_path / "fresh"
     write_site(site, files)
-    assert build(site)[0] == 0
+    assert run_build(site)[0] == 0
     _damage(site / ".cache" / "build.db", damage)
     edited = GOOD + "Och nu har den en rad till.\n"  # the next real change
     (site / "articles" / "bra.md").write_text(edited, "utf-8")
     write_site(fresh, {**files, "bra.md": edited})
-    assert build(fresh)[0] == 0
-    code, _, stderr = build(site)
+    assert run_build(fresh)[0] == 0
+    code, _, stderr = run_build(site)
     assert code == 0, stderr
     assert "internal error" not in stderr
     assert re.search(r"\.cache:1: info\[cache\]: .*(damaged|another version)", stderr), stderr
-    assert tree(site / "output") == tree(fresh / "output")
-    code, stdout, stderr = build(site)  # and the next build is an ordinary one
+    assert tree_digest(site / "output") == tree_digest(fresh / "output")
+    code, stdout, stderr = run_build(site)  # and the next build is an ordinary one
     assert code == 0 and "[cache]" not in stderr and "0 written" in stdout + stderr
     with sqlite3.connect(site / ".cache" / "build.db") as connection:
         assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-
-
-def tree(folder: Path) -> dict:
-    """Every file below ``folder`` and its bytes."""
-    return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 def test_a_subject_with_a_line_break_is_a_usage_error_not_a_crash(tmp_path, monkeypatch):

@@ -20,11 +20,7 @@ import pytest
 
 from pipeline.write import find_obstacle
 
-from .conftest import ROOT, build_json, write_site
-from .test_cli import tree_digest
-
-sys.path.insert(0, str(ROOT / "benchmarks"))
-import sitegen  # noqa: E402
+from .conftest import build_json, retitle, run_build, tree_digest, write_site
 
 SWEDISH = ("---\ntitle: Ny cykelväg till hamnen\nlang: sv\ndate: 2025-05-06\n---\n\n"
            "Kommunen bygger en ny cykelväg från centrum till hamnen under sommaren.\n")
@@ -188,32 +184,25 @@ def cli_build(site: Path, *options: str, env: dict | None = None) -> subprocess.
                             env={**os.environ, **(env or {})})
 
 
-def test_three_builds_at_once_all_succeed_with_one_builds_output(tmp_path):
+def test_three_builds_at_once_all_succeed_with_one_builds_output(tmp_path, sitegen):
     """Without the lock one build deleted another's temporary files (exit 2), in about
     one round of three in 150 articles; two rounds, the second rewriting every page."""
     articles = sitegen.generate(150, seed=13, source="owned")
     reference = tmp_path / "reference"
     sitegen.write_bilingual_site(reference, articles)
-    retitle(reference)
-    subprocess.run([sys.executable, "-m", "pipeline", "build", "--jobs", "1"],
-                   cwd=reference, check=True, capture_output=True)
+    retitle(reference, sv="Nytt i kommunen", en="Town news")
+    run_build(reference, check=True)
     site = tmp_path / "site"
     sitegen.write_bilingual_site(site, articles)
     for round_ in range(2):
         if round_:
-            retitle(site)  # every page shows the site's title: every page is written again
+            # every page shows the site's title: every page is written again
+            retitle(site, sv="Nytt i kommunen", en="Town news")
         builds = [cli_build(site, "--jobs", "1") for _ in range(3)]
         results = [process.communicate(timeout=300) for process in builds]
         assert [p.returncode for p in builds] == [0, 0, 0], [err for _, err in results]
     assert tree_digest(site / "output") == tree_digest(reference / "output")
     assert not list((site / "output").rglob("*.tmp"))
-
-
-def retitle(site: Path) -> None:
-    """Give the site new titles in both languages."""
-    config = site / "bilingual.toml"
-    config.write_text(config.read_text("utf-8").replace('"Nyheter"', '"Nytt i kommunen"')
-                      .replace('"News"', '"Town news"'), "utf-8")
 
 
 def hold_lock(site: Path) -> int:

@@ -15,8 +15,6 @@ from pipeline.cli import main
 from pipeline.read import parse_source
 from pipeline.scaffold import DRAFT_LINE, ScaffoldError, init_site
 
-from .conftest import write_site
-
 #: Titles whose characters mean something to YAML or to a shell-quoting human.
 TITLES = ["Sökväg C:\\nya\\temp", "Slutar med \\", 'Citat \\"här\\"', "Kolon: efter",
           "# hash", "- dash", "'quote'", "Allt: \\ \" ' # - [x] {y} & *z ! | > % @ `"]
@@ -25,27 +23,19 @@ symlinks = pytest.mark.skipif(not hasattr(os, "symlink") or os.name == "nt",
                               reason="symbolic links need privileges on Windows")
 
 
-@pytest.fixture
-def site(tmp_path, monkeypatch):
-    """An empty site in tmp_path, the current folder."""
-    write_site(tmp_path, {})
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-def test_titles_with_backslashes_quotes_and_yaml_signs_come_back_exactly(site):
+def test_titles_with_backslashes_quotes_and_yaml_signs_come_back_exactly(empty_site):
     created = []
     for title in TITLES:
         # "--": a title starting with "-" is no option (as a shell user writes it)
         result = CliRunner().invoke(main, ["new", "--", title])
         assert result.exit_code == 0, (title, result.output)
-        created.append(site / result.stdout.split("Created ", 1)[1].split("\n", 1)[0])
+        created.append(empty_site / result.stdout.split("Created ", 1)[1].split("\n", 1)[0])
     assert len(set(created)) == len(TITLES)
     for title, path in zip(TITLES, created, strict=True):
         text = path.read_text("utf-8")
         assert text.startswith("---\ntitle: \"") and "\nlang: sv\n" in text
         assert f"\n{DRAFT_LINE}\n---\n" in text and "\nsummary:\n" in text
-        document, problems = parse_source(path.relative_to(site).as_posix(),
+        document, problems = parse_source(path.relative_to(empty_site).as_posix(),
                                           path.read_bytes(), ("sv", "en"))
         assert document is not None and not problems, (title, problems)
         assert document.meta["title"] == title
@@ -53,45 +43,45 @@ def test_titles_with_backslashes_quotes_and_yaml_signs_come_back_exactly(site):
     assert build.exit_code == 0, build.output
     assert f"Built {len(TITLES)} articles" in build.stdout and " 0 errors" in build.stdout
     for title, path in zip(TITLES, created, strict=True):
-        page = (site / "output" / "sv" / path.stem / "index.html").read_text("utf-8")
+        page = (empty_site / "output" / "sv" / path.stem / "index.html").read_text("utf-8")
         shown = html.unescape(re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S).group(1))
         assert shown == title
 
 
-def test_a_pair_and_a_text_source_keep_the_title_and_the_draft_line(site):
+def test_a_pair_and_a_text_source_keep_the_title_and_the_draft_line(empty_site):
     title = "Slutar med \\"
     assert CliRunner().invoke(main, ["new", title, "--pair"]).exit_code == 0
     for lang in ("sv", "en"):
-        path = site / "articles" / f"slutar-med.{lang}.md"
+        path = empty_site / "articles" / f"slutar-med.{lang}.md"
         document, problems = parse_source(f"articles/{path.name}", path.read_bytes(),
                                           ("sv", "en"))
         assert document.meta["title"] == title and document.meta["draft"] is True
         assert "lang:" not in path.read_text("utf-8")  # the file name says it
     assert CliRunner().invoke(main, ["new", "Citat \\\"här\\\"", "--format", "txt"]
                               ).exit_code == 0
-    text = (site / "articles" / "citat-har.txt").read_text("utf-8")
+    text = (empty_site / "articles" / "citat-har.txt").read_text("utf-8")
     assert text.startswith(f"---\n{DRAFT_LINE}\n---\nCitat \\\"här\\\"\n\n")
 
 
 @pytest.mark.parametrize("title", ["", "   ", "Rad ett\nrad två", "Klocka\x07"])
-def test_empty_or_multi_line_titles_are_refused(site, title):
+def test_empty_or_multi_line_titles_are_refused(empty_site, title):
     result = CliRunner().invoke(main, ["new", title])
     assert result.exit_code == 1 and "error: the title " in result.stderr
-    assert list((site / "articles").iterdir()) == []
+    assert list((empty_site / "articles").iterdir()) == []
 
 
 @symlinks
-def test_new_onto_a_dangling_link_is_refused_and_writes_nothing(site, tmp_path_factory):
+def test_new_onto_a_dangling_link_is_refused_and_writes_nothing(empty_site, tmp_path_factory):
     outside = tmp_path_factory.mktemp("outside") / "stolen.md"
-    (site / "articles" / "hej.md").symlink_to(outside)
+    (empty_site / "articles" / "hej.md").symlink_to(outside)
     result = CliRunner().invoke(main, ["new", "Hej"])
     assert result.exit_code == 1
     assert "is a symbolic link" in result.stderr and "nothing was written" in result.stderr
     assert not outside.exists()
     # One half of a pair being a link stops both: all of them or nothing.
-    (site / "articles" / "par.en.md").symlink_to(outside)
+    (empty_site / "articles" / "par.en.md").symlink_to(outside)
     assert CliRunner().invoke(main, ["new", "Par", "--pair"]).exit_code == 1
-    assert not (site / "articles" / "par.sv.md").exists() and not outside.exists()
+    assert not (empty_site / "articles" / "par.sv.md").exists() and not outside.exists()
 
 
 @symlinks

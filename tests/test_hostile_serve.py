@@ -14,8 +14,7 @@ import pytest
 
 from pipeline.serve import serve
 
-from .conftest import wait_for, write_site
-from .test_people import free_port
+from .conftest import free_port, wait_for, write_site
 
 ARTICLE = "---\ntitle: Rubrik\nlang: sv\ndate: 2025-01-01\n---\nText på svenska.\n"
 

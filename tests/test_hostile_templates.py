@@ -9,7 +9,6 @@ reach Python's internals, run a shell command or change the data it is given.
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,10 +18,7 @@ from pipeline.cli import main
 from pipeline.config import load_config
 from pipeline.output_problems import template_diagnostic
 
-from .conftest import ROOT, build_json, write_site
-
-sys.path.insert(0, str(ROOT / "benchmarks"))
-import sitegen  # noqa: E402
+from .conftest import build_json, write_site
 
 SWEDISH = ("---\ntitle: Nytt bibliotek öppnar\nlang: sv\ndate: 2025-03-12\n---\n\n"
            "Det nya biblioteket vid torget öppnar på lördag med sagostund för barnen.\n")
@@ -138,7 +134,7 @@ def test_a_template_that_is_not_utf8_is_named_with_the_line_of_the_bad_byte(tmp_
     assert (tmp_path / "output" / SV_PAGE).is_file()
 
 
-def test_a_template_mistake_found_in_worker_processes_is_reported_once(tmp_path):
+def test_a_template_mistake_found_in_worker_processes_is_reported_once(tmp_path, sitegen):
     """With --jobs 2 pages render in forked workers; the mistake comes back from each."""
     sitegen.write_bilingual_site(tmp_path, sitegen.generate(20, seed=7, source="owned"))
     (tmp_path / "templates").mkdir()

@@ -24,6 +24,7 @@ from pipeline.links import MAX_LINK_CHARS, is_safe_link, link_text
 from pipeline.parse import parse_markdown
 from pipeline.process import OverBudget, time_budget
 from pipeline.shapes import announced_tail
+from pipeline.workers import PARALLEL_FROM
 
 INTRO = "Föreningen har haft ett långt och givande möte om hösten och vintern.\n\n"
 
@@ -214,15 +215,15 @@ def one_slow_source(monkeypatch):
 def test_a_source_over_its_budget_is_an_error_and_the_rest_builds(site, one_slow_source,
                                                                   jobs):
     handler_before = signal.getsignal(signal.SIGALRM)
-    # 24 sources or more go to forked workers with jobs=2 (build._PARALLEL_FROM).
+    # With jobs=2, this many sources or more are read in forked workers.
     files = {f"snabb{number:02}.txt": f"Snabbt stycke {number}\n\n" + INTRO
-             for number in range(24)}
+             for number in range(PARALLEL_FROM)}
     config = site({"seg.txt": "Ett segt stycke\n\n" + INTRO, **files})
     report = run(config, jobs=jobs)
     [problem] = [d for d in report.diagnostics if d.severity == "error"]
     assert (problem.path, problem.line, problem.code) == ("articles/seg.txt", 1, "too-slow")
     assert "split the file" in problem.hint
-    assert report.articles == 24 and len(pages(config)) == 24
+    assert report.articles == PARALLEL_FROM and len(pages(config)) == PARALLEL_FROM
     assert signal.getsignal(signal.SIGALRM) is handler_before
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 

@@ -3,45 +3,30 @@
 
 from __future__ import annotations
 
-import json
-import shutil
 import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
 
-from .conftest import ROOT
-from .test_cli import tree_digest
-
-sys.path.insert(0, str(ROOT / "benchmarks"))
-import sitegen  # noqa: E402
+from .conftest import ROOT, build_json, copy_bundled_site, retitle, run_build, tree_digest
 
 
 @pytest.fixture
 def site(tmp_path, monkeypatch):
-    """A copy of the bundled site (articles, config) in a temporary folder."""
-    shutil.copytree(ROOT / "articles", tmp_path / "articles")
-    shutil.copy(ROOT / "bilingual.toml", tmp_path / "bilingual.toml")
+    """A copy of the bundled site (articles, config) in tmp_path, the current folder."""
     monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-def build(*arguments: str) -> tuple[int, dict]:
-    """Run `bilingual build --json`; return the exit code and the report."""
-    result = CliRunner().invoke(main, ["build", "--json", *arguments])
-    return result.exit_code, json.loads(result.stdout)
+    return copy_bundled_site(tmp_path)
 
 
 def test_rebuild_without_changes_parses_and_renders_nothing(site):
-    code, first = build()
+    code, first, _ = build_json(site)
     assert code == 0 and first["counts"]["sources_processed"] == 4
-    code, second = build()
+    code, second, _ = build_json(site)
     assert code == 0
     assert second["counts"]["sources_processed"] == 0
     assert second["counts"]["outputs_rendered"] == 0
@@ -51,11 +36,11 @@ def test_rebuild_without_changes_parses_and_renders_nothing(site):
 
 
 def test_one_changed_article_rerenders_its_pages_and_the_lists_that_show_it(site):
-    build()
+    build_json(site)
     source = site / "articles" / "klimatveckan.md"
     source.write_text(source.read_text(encoding="utf-8").replace(
         "Förra veckan", "Förra månaden"), encoding="utf-8")
-    code, report = build()
+    code, report, _ = build_json(site)
     assert code == 0
     assert report["counts"]["sources_processed"] == 1
     assert report["counts"]["sources_reused"] == 3
@@ -71,23 +56,23 @@ def test_one_changed_article_rerenders_its_pages_and_the_lists_that_show_it(site
 
 
 def test_a_template_change_rerenders_everything_that_uses_it(site):
-    build()
+    build_json(site)
     (site / "templates").mkdir()
     theme = (ROOT / "templates" / "base.html").read_text(encoding="utf-8")
     (site / "templates" / "base.html").write_text(theme.replace("</footer>",
                                                                 "<p>Ny sidfot</p></footer>"),
                                                   encoding="utf-8")
-    code, report = build()
+    code, report, _ = build_json(site)
     assert code == 0 and report["counts"]["sources_processed"] == 0
     assert len([p for p in report["written"] if p.endswith(".html")]) == 8
 
 
 def test_removed_article_is_pruned_and_foreign_files_are_left_alone(site):
-    build()
+    build_json(site)
     foreign = site / "output" / "sv" / "notes.txt"
     foreign.write_text("mine", encoding="utf-8")
     (site / "articles" / "klimatveckan.md").unlink()
-    code, report = build()
+    code, report, _ = build_json(site)
     assert code == 0
     assert report["removed"] == ["sv/klimatveckan-samlade-unga-fran-tre-lander/index.html"]
     assert not (site / "output" / "sv" / "klimatveckan-samlade-unga-fran-tre-lander").exists()
@@ -98,16 +83,16 @@ def test_removed_article_is_pruned_and_foreign_files_are_left_alone(site):
 
 
 def test_hand_edited_output_is_repaired(site):
-    build()
+    build_json(site)
     page = site / "output" / "sv" / "index.html"
     original = page.read_bytes()
     page.write_bytes(b"broken")
-    code, report = build()
+    code, report, _ = build_json(site)
     assert report["rendered"] == ["sv/index.html"] and page.read_bytes() == original
 
 
 def test_check_passes_on_a_fresh_build_and_writes_nothing(site):
-    build()
+    build_json(site)
     before = tree_digest(site)
     result = CliRunner().invoke(main, ["build", "--check"])
     assert result.exit_code == 0, result.output
@@ -116,7 +101,7 @@ def test_check_passes_on_a_fresh_build_and_writes_nothing(site):
 
 
 def test_check_lists_missing_stale_and_extra_files_and_exits_1(site):
-    build()
+    build_json(site)
     (site / "output" / "robots.txt").unlink()
     source = site / "articles" / "oppet-hus.en.md"
     source.write_text(source.read_text(encoding="utf-8") + "\nOne more sentence.\n",
@@ -142,36 +127,33 @@ def test_check_on_a_site_never_built_reports_everything_missing(site):
     assert not (site / "output").exists() and not (site / ".cache").exists()
 
 
-def test_jobs_give_the_same_output_as_one_job(tmp_path):
+def test_jobs_give_the_same_output_as_one_job(tmp_path, sitegen):
     articles = sitegen.generate(40, seed=3, source="owned")
     trees = []
-    for jobs in ("1", "2"):
+    for jobs in (1, 2):
         folder = tmp_path / f"jobs-{jobs}"
         sitegen.write_bilingual_site(folder, articles)
-        subprocess.run([sys.executable, "-m", "pipeline", "build", "--jobs", jobs],
-                       cwd=folder, check=True, capture_output=True)
+        run_build(folder, jobs=jobs, check=True)
         trees.append(tree_digest(folder / "output"))
     assert trees[0] == trees[1]
     assert len(trees[0]) == 40 * 2 + 12
 
 
-def test_killed_build_leaves_whole_files_and_the_next_build_repairs_it(tmp_path):
+def test_killed_build_leaves_whole_files_and_the_next_build_repairs_it(tmp_path, sitegen):
     """kill -9 in the middle of writing: every file is the old or the new version."""
     articles = sitegen.generate(300, seed=5, source="owned")
     references = {}
     for name in ("old", "new"):
         folder = tmp_path / f"reference-{name}"
         sitegen.write_bilingual_site(folder, articles)
-        _retitle(folder, name)
-        subprocess.run([sys.executable, "-m", "pipeline", "build", "--jobs", "1"],
-                       cwd=folder, check=True, capture_output=True)
+        retitle(folder, sv=f"Nyheter {name}", en=f"News {name}")
+        run_build(folder, check=True)
         references[name] = tree_digest(folder / "output")
     site = tmp_path / "site"
     sitegen.write_bilingual_site(site, articles)
-    _retitle(site, "old")
-    subprocess.run([sys.executable, "-m", "pipeline", "build", "--jobs", "1"], cwd=site,
-                   check=True, capture_output=True)
-    _retitle(site, "new")  # every page shows the site title: every page changes
+    retitle(site, sv="Nyheter old", en="News old")
+    run_build(site, check=True)
+    retitle(site, sv="Nyheter new", en="News new")  # every page shows it: every page changes
     watched = site / "output" / "en" / "index.html"
     before = watched.stat().st_mtime_ns
     process = subprocess.Popen([sys.executable, "-m", "pipeline", "build", "--jobs", "1"],
@@ -188,31 +170,20 @@ def test_killed_build_leaves_whole_files_and_the_next_build_repairs_it(tmp_path)
     for name, digest in interrupted.items():
         assert digest in (references["old"].get(name), references["new"].get(name)), name
     assert sum(interrupted[n] == references["new"][n] for n in interrupted) > 0
-    subprocess.run([sys.executable, "-m", "pipeline", "build", "--jobs", "1"], cwd=site,
-                   check=True, capture_output=True)
+    run_build(site, check=True)
     assert tree_digest(site / "output") == references["new"]
-
-
-def _retitle(folder: Path, name: str) -> None:
-    """Give the site a title with ``name`` in both languages (it is on every page)."""
-    config = folder / "bilingual.toml"
-    text = config.read_text(encoding="utf-8")
-    for lang, title in (("sv", "Nyheter"), ("en", "News")):
-        for old in (title, f"{title} old"):
-            text = text.replace(f'{lang} = "{old}"', f'{lang} = "{title} {name}"')
-    config.write_text(text, encoding="utf-8")
 
 
 def test_a_build_into_another_folder_never_prunes_this_one(site):
     """The manifest of --output preview must not decide what is deleted from output/."""
-    build("--output", "preview")
+    build_json(site, "--output", "preview")
     page = "sv/klimatveckan-samlade-unga-fran-tre-lander/index.html"
     mine = site / "output" / page  # the user's own file at a path the build used elsewhere
     mine.parent.mkdir(parents=True)
     mine.write_text("my own page", encoding="utf-8")
     (site / "articles" / "klimatveckan.md").unlink()
-    code, report = build()
+    code, report, _ = build_json(site)
     assert code == 0 and report["removed"] == []
     assert mine.read_text(encoding="utf-8") == "my own page"
-    code, report = build("--output", "preview")
+    code, report, _ = build_json(site, "--output", "preview")
     assert report["removed"] == [page]

@@ -21,7 +21,7 @@ import pytest
 from pipeline.process import process_document
 from pipeline.read import parse_source
 
-from .test_parse import load_cases
+from .conftest import load_cases
 
 CASES = load_cases("pasted.txt")
 

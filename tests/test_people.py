@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -13,31 +12,21 @@ import time
 import urllib.request
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
 
-from .conftest import ROOT, wait_for, write_site
-from .test_cli import tree_digest
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from .conftest import copy_bundled_site, free_port, tree_digest, wait_for, write_site
 
 
 def fetch(url: str) -> str:
+    """The body at ``url``, as text."""
     with urllib.request.urlopen(url, timeout=5) as response:
         return response.read().decode("utf-8")
 
 
-
-
 def test_serve_answers_on_localhost_and_rebuilds_after_a_change(tmp_path):
-    shutil.copytree(ROOT / "articles", tmp_path / "articles")
-    shutil.copy(ROOT / "bilingual.toml", tmp_path / "bilingual.toml")
+    copy_bundled_site(tmp_path)
     (tmp_path / "articles" / "halvfardig.md").write_text(
         "---\ntitle: Halvfärdig text om budgeten\nlang: sv\ndate: 2025-04-01\n"
         "draft: true\n---\nHär kommer det mer text om budgeten senare.\n", "utf-8")
@@ -117,17 +106,10 @@ def test_serve_listens_on_localhost_only(tmp_path):
     assert not thread.is_alive()
 
 
-@pytest.fixture
-def site(tmp_path, monkeypatch):
-    write_site(tmp_path, {})
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-def test_new_writes_a_source_that_builds_and_never_overwrites(site):
+def test_new_writes_a_source_that_builds_and_never_overwrites(empty_site):
     result = CliRunner().invoke(main, ["new", "Öppet hus på Åre"])
     assert result.exit_code == 0 and "Created articles/oppet-hus-pa-are.md" in result.stdout
-    source = site / "articles" / "oppet-hus-pa-are.md"
+    source = empty_site / "articles" / "oppet-hus-pa-are.md"
     text = source.read_text("utf-8")
     assert 'title: "Öppet hus på Åre"' in text and "lang: sv" in text and "date: " in text
     source.write_text(text + "\nMin egen text.\n", encoding="utf-8")
@@ -136,13 +118,13 @@ def test_new_writes_a_source_that_builds_and_never_overwrites(site):
     assert source.read_text("utf-8").endswith("Min egen text.\n")
     pair = CliRunner().invoke(main, ["new", "Höstens program", "--pair"])
     assert pair.exit_code == 0
-    assert (site / "articles" / "hostens-program.sv.md").is_file()
-    assert (site / "articles" / "hostens-program.en.md").is_file()
+    assert (empty_site / "articles" / "hostens-program.sv.md").is_file()
+    assert (empty_site / "articles" / "hostens-program.en.md").is_file()
     text_post = CliRunner().invoke(main, ["new", "A short note", "--lang", "en", "--format",
                                           "txt"])
     assert text_post.exit_code == 0 and "It is a draft" in text_post.stdout
     assert "delete the line 'draft: true'" in text_post.stdout
-    note = site / "articles" / "a-short-note.txt"
+    note = empty_site / "articles" / "a-short-note.txt"
     assert note.read_text("utf-8").startswith("---\ndraft: true")
     assert "\n---\nA short note\n" in note.read_text("utf-8")
     # New articles are drafts: their placeholder text is never published by accident.
@@ -150,19 +132,19 @@ def test_new_writes_a_source_that_builds_and_never_overwrites(site):
     assert build.exit_code == 0, build.output
     assert "Built 0 articles" in build.stdout and "0 errors" in build.stdout
     assert "Left out 4 drafts (draft: true)" in build.stderr
-    assert not (site / "output" / "en" / "a-short-note").exists()
+    assert not (empty_site / "output" / "en" / "a-short-note").exists()
     with_drafts = CliRunner().invoke(main, ["build", "--drafts"])
     assert with_drafts.exit_code == 0 and "Built 3 articles" in with_drafts.stdout
-    assert ">Draft</span>" in (site / "output" / "en" / "a-short-note" / "index.html"
+    assert ">Draft</span>" in (empty_site / "output" / "en" / "a-short-note" / "index.html"
                                ).read_text("utf-8")
     # Deleting the line publishes it, and the next plain build drops the other drafts.
     note.write_text("\n".join(line for line in note.read_text("utf-8").splitlines()
                               if not line.startswith("draft:")) + "\n", encoding="utf-8")
     published = CliRunner().invoke(main, ["build"])
     assert "Built 1 article " in published.stdout and "Left out 3 drafts" in published.stderr
-    page = (site / "output" / "en" / "a-short-note" / "index.html").read_text("utf-8")
+    page = (empty_site / "output" / "en" / "a-short-note" / "index.html").read_text("utf-8")
     assert "A short note" in page and "Draft</span>" not in page and "noindex" not in page
-    assert not (site / "output" / "sv" / "oppet-hus-pa-are").exists()
+    assert not (empty_site / "output" / "sv" / "oppet-hus-pa-are").exists()
 
 
 def test_init_makes_a_site_that_builds_cleanly_and_refuses_a_full_folder(tmp_path,
@@ -214,14 +196,14 @@ STATUS_SITE = {
 }
 
 
-def test_status_finds_missing_summary_and_stale_translations_with_git(site):
-    write_site(site, STATUS_SITE)
-    _git(site, "init", "-q")
-    _git(site, "add", "-A")
-    _git(site, "commit", "-qm", "first", when=1_700_000_000)
-    swedish = site / "articles" / "par.sv.md"
+def test_status_finds_missing_summary_and_stale_translations_with_git(empty_site):
+    write_site(empty_site, STATUS_SITE)
+    _git(empty_site, "init", "-q")
+    _git(empty_site, "add", "-A")
+    _git(empty_site, "commit", "-qm", "first", when=1_700_000_000)
+    swedish = empty_site / "articles" / "par.sv.md"
     swedish.write_text(swedish.read_text("utf-8") + "\nEtt nytt stycke på svenska.\n", "utf-8")
-    _git(site, "commit", "-qam", "Swedish changed", when=1_700_100_000)
+    _git(empty_site, "commit", "-qam", "Swedish changed", when=1_700_100_000)
     result = CliRunner().invoke(main, ["status", "--json"])
     assert result.exit_code == 0
     rows = {row["key"]: row for row in json.loads(result.stdout)}
@@ -236,12 +218,12 @@ def test_status_finds_missing_summary_and_stale_translations_with_git(site):
     assert CliRunner().invoke(main, ["status", "--fail-on", "nonsense"]).exit_code == 2
 
 
-def test_status_without_git_uses_the_history_in_the_cache(site):
-    write_site(site, {k: v for k, v in STATUS_SITE.items() if k.startswith("par")})
+def test_status_without_git_uses_the_history_in_the_cache(empty_site):
+    write_site(empty_site, {k: v for k, v in STATUS_SITE.items() if k.startswith("par")})
     first = json.loads(CliRunner().invoke(main, ["status", "--json"]).stdout)
     assert first[0]["stale"] == []
     time.sleep(0.05)
-    english = site / "articles" / "par.en.md"
+    english = empty_site / "articles" / "par.en.md"
     english.write_text(english.read_text("utf-8") + "\nA new paragraph in English.\n",
                        "utf-8")
     second = json.loads(CliRunner().invoke(main, ["status", "--json"]).stdout)

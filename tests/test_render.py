@@ -4,59 +4,20 @@ from __future__ import annotations
 
 import datetime
 import re
-from html.parser import HTMLParser
 
 import pytest
 
 from pipeline.build import run
+from pipeline.config import load_config
 from pipeline.htmlspans import wrap_passages
 from pipeline.model import Block, Span
 from pipeline.render import block_html, localized_date
 
-
-class LinkCollector(HTMLParser):
-    """Collect <html lang>, alternate links, canonical and the switcher's links."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.html_lang = None
-        self.alternates: dict[str, str] = {}
-        self.canonical = None
-        self.in_switcher = False
-        self.switcher: list[dict] = []
-        self.lang_elements: list[tuple[str, str]] = []
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        if tag == "html":
-            self.html_lang = attributes.get("lang")
-        elif tag == "link" and attributes.get("rel") == "alternate" and "hreflang" in attributes:
-            self.alternates[attributes["hreflang"]] = attributes["href"]
-        elif tag == "link" and attributes.get("rel") == "canonical":
-            self.canonical = attributes["href"]
-        elif tag == "nav" and "switcher" in attributes.get("class", ""):
-            self.in_switcher = True
-        elif tag == "a" and self.in_switcher:
-            self.switcher.append(attributes)
-        if "lang" in attributes and tag != "html":
-            self.lang_elements.append((tag, attributes["lang"]))
-
-    def handle_endtag(self, tag):
-        if tag == "nav":
-            self.in_switcher = False
-
-
-def parse(path):
-    collector = LinkCollector()
-    collector.feed(path.read_text(encoding="utf-8"))
-    return collector
+from .conftest import ROOT, page_links
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    from pipeline.config import load_config
-
-    from .conftest import ROOT
     output = tmp_path_factory.mktemp("site")
     config = load_config(ROOT / "bilingual.toml", output=output)
     report = run(config)
@@ -102,7 +63,7 @@ def test_every_page_has_lang_canonical_and_reciprocal_hreflang(built):
     by_url = {}
     for page in pages:
         relative = page.relative_to(output).as_posix().removesuffix("index.html")
-        by_url[config.base_url + relative] = parse(page)
+        by_url[config.base_url + relative] = page_links(page)
     for url, page in by_url.items():
         assert page.canonical == url
         assert page.html_lang in ("sv", "en")
@@ -122,8 +83,8 @@ def test_every_page_has_lang_canonical_and_reciprocal_hreflang(built):
 
 def test_switcher_goes_to_the_same_article_labelled_in_the_target_language(built):
     _, output = built
-    page = parse(output / "sv" / "tio-ar-av-vanortssamarbete-mellan-nordvik-och-kisumu" /
-                 "index.html")
+    page = page_links(output / "sv" / "tio-ar-av-vanortssamarbete-mellan-nordvik-och-kisumu"
+                      / "index.html")
     assert page.switcher == [{"href": "/en/ten-years-of-partnership-with-kisumu/",
                               "hreflang": "en", "lang": "en"}]
     html = (output / "sv" / "tio-ar-av-vanortssamarbete-mellan-nordvik-och-kisumu" /
@@ -146,7 +107,7 @@ def test_article_page_shows_localized_date_and_publisher(built):
 
 def test_passage_in_the_other_language_carries_its_own_lang(built):
     _, output = built
-    page = parse(output / "sv" / "klimatveckan-samlade-unga-fran-tre-lander" / "index.html")
+    page = page_links(output / "sv" / "klimatveckan-samlade-unga-fran-tre-lander" / "index.html")
     assert ("blockquote", "en") in page.lang_elements
     assert page.html_lang == "sv"
 
@@ -158,14 +119,14 @@ def test_untranslated_article_is_never_presented_as_english(built):
     assert re.search(r'<h2 id="only-sv">Only in Swedish</h2>', english_index)
     assert ('hreflang="sv" lang="sv">Klimatveckan samlade unga från tre länder</a>'
             in english_index)
-    page = parse(output / "sv" / "klimatveckan-samlade-unga-fran-tre-lander" / "index.html")
+    page = page_links(output / "sv" / "klimatveckan-samlade-unga-fran-tre-lander" / "index.html")
     assert page.switcher[0]["href"] == "/en/"
     assert set(page.alternates) == {"sv", "x-default"}
 
 
 def test_root_page_offers_each_language_and_is_x_default(built):
     config, output = built
-    page = parse(output / "index.html")
+    page = page_links(output / "index.html")
     assert page.html_lang == config.default_language
     assert page.alternates["x-default"] == config.base_url
     html = (output / "index.html").read_text(encoding="utf-8")

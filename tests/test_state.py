@@ -8,18 +8,13 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
 import pytest
 
 from pipeline.manifest import Manifest, OutputRecord
 from pipeline.state import BuildState
 
-from .conftest import ROOT, write_site
-from .test_cli import tree_digest
-
-sys.path.insert(0, str(ROOT / "benchmarks"))
-import sitegen  # noqa: E402
+from .conftest import retitle, run_build, tree_digest, write_site
 
 #: Where a build is stopped, as (module, function, which call): the build pauses right
 #: after that call (so it holds whatever it has written so far) and is killed there.
@@ -54,33 +49,20 @@ main()
 """
 
 
-def _build(site: Path) -> subprocess.CompletedProcess:
-    """An ordinary `bilingual build` in ``site``."""
-    return subprocess.run([sys.executable, "-m", "pipeline", "build", "--jobs", "1"],
-                          cwd=site, capture_output=True, text=True, timeout=300)
-
-
-def _retitle(site: Path, title: str) -> None:
-    """Give the site a new Swedish title: every Swedish page changes."""
-    config = site / "bilingual.toml"
-    text = config.read_text(encoding="utf-8")
-    config.write_text(text.replace('sv = "Nyheter"', f'sv = "{title}"'), encoding="utf-8")
-
-
 @pytest.mark.parametrize("point", KILL_POINTS)
 def test_a_build_killed_anywhere_leaves_a_sound_state_and_the_next_build_is_right(
-        tmp_path, point):
+        tmp_path, sitegen, point):
     articles = sitegen.generate(40, seed=3, source="owned")
     site, fresh = tmp_path / "site", tmp_path / "fresh"
     for folder in (site, fresh):
         sitegen.write_bilingual_site(folder, articles)
-    assert _build(site).returncode == 0
+    assert run_build(site)[0] == 0
     for folder in (site, fresh):
-        _retitle(folder, "Nyheter i dag")
+        retitle(folder, sv="Nyheter i dag")  # every Swedish page changes
         for source in (folder / "articles").glob("*.md"):  # every source must be read
             source.write_text(source.read_text(encoding="utf-8") + "\nEtt nytt stycke.\n",
                               encoding="utf-8")
-    assert _build(fresh).returncode == 0
+    assert run_build(fresh)[0] == 0
     module, function, call = KILL_POINTS[point]
     owner, _, name = function.rpartition(".")
     script = PAUSED_BUILD.format(module=module, owner=owner, name=name, call=call)
@@ -91,12 +73,12 @@ def test_a_build_killed_anywhere_leaves_a_sound_state_and_the_next_build_is_righ
     assert process.wait() == -signal.SIGKILL
     with sqlite3.connect(site / ".cache" / "build.db") as connection:
         assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-    repaired = _build(site)
-    assert repaired.returncode == 0, repaired.stderr
-    assert "internal error" not in repaired.stderr
+    code, _, stderr = run_build(site)
+    assert code == 0, stderr
+    assert "internal error" not in stderr
     assert tree_digest(site / "output") == tree_digest(fresh / "output")
-    again = _build(site)
-    assert again.returncode == 0 and "0 written" in again.stdout + again.stderr
+    code, stdout, stderr = run_build(site)
+    assert code == 0 and "0 written" in stdout + stderr
 
 
 def test_saving_a_build_record_writes_only_the_rows_that_changed(tmp_path):
@@ -121,9 +103,8 @@ def test_saving_a_build_record_writes_only_the_rows_that_changed(tmp_path):
 def test_check_writes_no_build_state(tmp_path):
     write_site(tmp_path, {"a.md": "---\ntitle: Ett möte\nlang: sv\ndate: 2025-01-15\n---\n\n"
                                   "Vi träffades i går och pratade om våren.\n"})
-    result = subprocess.run([sys.executable, "-m", "pipeline", "build", "--check"],
-                            cwd=tmp_path, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 1  # nothing built yet: every output is missing
+    code, _, _ = run_build(tmp_path, "--check", jobs=None, timeout=120)
+    assert code == 1  # nothing built yet: every output is missing
     assert not (tmp_path / ".cache" / "build.db").exists()
     assert not (tmp_path / "output").exists()
 
@@ -139,7 +120,7 @@ def test_the_json_state_files_of_earlier_versions_are_removed(tmp_path):
         path.write_text("{}", encoding="utf-8")
     mine = cache / "notes.txt"  # not ours: left alone
     mine.write_text("keep", encoding="utf-8")
-    assert _build(tmp_path).returncode == 0
+    assert run_build(tmp_path)[0] == 0
     assert not any(path.exists() for path in legacy)
     assert mine.read_text(encoding="utf-8") == "keep"
 

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from pipeline.build import collect
 from pipeline.cli import main
-from pipeline.features import _numbers, article_features
+from pipeline.features import article_features
 from pipeline.model import Article, ArticleSet, Block
 from pipeline.suggest import suggest_translations, suggestion_from_dict, suggestion_to_dict
 
@@ -197,15 +197,21 @@ def test_a_key_whose_translation_is_a_draft_is_waiting_not_missing(tmp_path):
 
 
 def test_numbers_are_read_the_same_in_both_languages():
-    def values(text: str) -> list[str]:
-        return [value for value, _ in _numbers(text)]
+    def numbers(text: str) -> dict[tuple[str, str], str]:
+        """(kind, value) → the text as first written, for the numbers of ``text``."""
+        features = article_features(article("x", "sv", text))
+        return {feature: features.shown[feature] for feature in features.weights
+                if feature[0] in ("number", "year")}
 
-    assert values("10 000 kr, 10,000 SEK, 10000") == ["10000", "10000", "10000"]
-    assert values("12 500 000 kronor och SEK 12,500,000") == ["12500000", "12500000"]
-    assert values("2,5 procent eller 2.5 per cent, 12,50 kr") == ["12.5"]
-    assert values("år 2025 15 deltagare; 1, 2 och 3") == ["2025", "15"]
-    assert values("den 5 maj, kapitel 9") == []  # below 10: too common to tell anything
-    assert values("0" * 5000 + "7") == []  # a long run of digits is text, not a crash
+    # Each way of writing it is one feature, shown as it was first written.
+    assert numbers("10 000 kr, 10,000 SEK, 10000") == {("number", "10000"): "10 000"}
+    assert numbers("12 500 000 kronor och SEK 12,500,000") == {
+        ("number", "12500000"): "12 500 000"}
+    assert numbers("2,5 procent eller 2.5 per cent, 12,50 kr") == {("number", "12.5"): "12,50"}
+    assert numbers("år 2025 15 deltagare; 1, 2 och 3") == {("year", "2025"): "2025",
+                                                           ("number", "15"): "15"}
+    assert numbers("den 5 maj, kapitel 9") == {}  # below 10: too common to tell anything
+    assert numbers("0" * 5000 + "7") == {}  # a long run of digits is text, not a crash
 
 
 def article(key: str, lang: str, text: str, date: datetime.date | None = None) -> Article:

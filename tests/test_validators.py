@@ -19,7 +19,6 @@ from pathlib import Path
 import pytest
 
 from .conftest import ROOT
-from .sites_fixture import built_site  # noqa: F401  (fixture)
 
 TOOLS = ROOT / "tools" / "validators" / "node_modules"
 VNU = TOOLS / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -55,7 +54,7 @@ def nu_errors(pages: list[Path]) -> list[str]:
             for m in messages if m.get("type") in ("error", "non-document-error")]
 
 
-def test_nu_html_checker_finds_no_errors(built_site):  # noqa: F811
+def test_nu_html_checker_finds_no_errors(built_site):
     _, output = built_site
     pages = html_pages(output)
     assert len(pages) >= 5
@@ -94,7 +93,7 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture
-def served(built_site):  # noqa: F811
+def served(built_site):
     """The built site on 127.0.0.1 (an ephemeral port), for the browser."""
     config, output = built_site
     handler = functools.partial(QuietHandler, directory=str(output))
