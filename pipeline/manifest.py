@@ -89,10 +89,11 @@ class Manifest:
         with state.transaction() as connection:
             connection.execute("INSERT OR REPLACE INTO builds VALUES (?, ?, ?)",
                                (folder, self.fingerprint, report))
-            _sync(connection, "build_sources", folder,
+            write_changed_rows(connection, "build_sources", folder,
                   {path: (digest,) for path, digest in previous.sources.items()},
                   {path: (digest,) for path, digest in self.sources.items()}, 1)
-            _sync(connection, "outputs", folder, previous.outputs, self.outputs, 3)
+            write_changed_rows(connection, "outputs", folder, previous.outputs, self.outputs,
+                               3)
 
     def intact(self, output: Path, name: str) -> bool:
         """True when the recorded output file is still there as the pipeline left it."""
@@ -115,7 +116,8 @@ class Manifest:
 _REPORT = ("diagnostics", "articles", "policy", "next_change", "held", "suggestions")
 
 
-def _sync(connection, table: str, folder: str, old: dict, new: dict, width: int) -> None:
+def write_changed_rows(connection, table: str, folder: str, old: dict, new: dict,
+                       width: int) -> None:
     """Make ``table``'s rows of ``folder`` say ``new`` (path → tuple of ``width`` values)
     where they said ``old``: rows gone are deleted, rows changed or new are written."""
     connection.executemany(f"DELETE FROM {table} WHERE folder = ? AND path = ?",

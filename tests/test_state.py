@@ -24,7 +24,7 @@ KILL_POINTS = {
     # Caches committed, every output written, the build record not yet saved.
     "after writing, before saving": ("pipeline.generate", "make_outputs", 1),
     # Inside the saving transaction: the build row written, the output records not.
-    "while saving the build record": ("pipeline.manifest", "_sync", 1),
+    "while saving the build record": ("pipeline.manifest", "write_changed_rows", 1),
 }
 
 PAUSED_BUILD = """
