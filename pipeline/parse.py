@@ -14,7 +14,7 @@ import re
 from html import escape
 
 from .diagnostics import Diagnostic, warning
-from .links import MAYBE_LINK, link_text
+from .links import link_text, may_hold_link
 from .markdown import (
     MAX_NESTING,
     flattened_blocks,
@@ -286,11 +286,15 @@ def markdown_blocks(text: str, first_line: int = 1, allow_html: bool = False
                     ) -> tuple[tuple[Block, ...], list[int]]:
     """Top-level blocks of a Markdown body, and the first line of every run of text
     nested too deep for markdown-it (kept as a paragraph after its quote or list)."""
-    parser = markdown_parser(linkify=bool(MAYBE_LINK.search(text)), allow_html=allow_html)
+    parser = markdown_parser(linkify=may_hold_link(text), allow_html=allow_html)
     tokens, dropped = parse_tokens(parser, text)
     source_lines = text.split("\n")
     blocks: list[Block] = []
     index = 0
+    # One walk over the flat token stream, each top-level block's run of tokens sliced
+    # out for the renderer. markdown_it.tree.SyntaxTreeNode would find the nesting for
+    # us, but building the tree and flattening each node again for the renderer took
+    # three times as long as this loop (0.17 s against 0.05 s for 2,000 articles).
     while index < len(tokens):
         token = tokens[index]
         end = index
