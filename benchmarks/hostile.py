@@ -139,6 +139,7 @@ def time_pattern(name: str, size: int, runs: int, limit: float) -> tuple[float, 
     for _ in range(runs):
         # A fresh tagger: nothing remembered from the run before.
         getattr(detector, "_word_scores", {}).clear()
+        getattr(detector, "_token_scores", {}).clear()
         language._one_sided_count.cache_clear()
         tagger = LanguageTagger(detector)
         signal.setitimer(signal.ITIMER_REAL, limit)
@@ -172,11 +173,22 @@ def _time_matching(pattern: re.Pattern[str], text: str, limit: float) -> float:
 
 def audit_regexes(limit: float) -> None:
     """Time every module-level pattern on hostile strings at two sizes; print ratios."""
-    from pipeline import detectors, features, language, links, markdown, meta, parse, refine, shapes
+    from pipeline import (
+        detectors,
+        features,
+        language,
+        links,
+        markdown,
+        meta,
+        parse,
+        refine,
+        shapes,
+        words,
+    )
 
     patterns = [(f"{module.__name__.split('.')[-1]}.{name}", value)
                 for module in (detectors, features, language, links, markdown, parse, refine,
-                               shapes)
+                               shapes, words)
                 for name, value in vars(module).items() if isinstance(value, re.Pattern)]
     patterns += [(f"meta._patterns[{i}]", p) for i, p in enumerate(meta._patterns())]
     patterns += [(f"shapes.ANNOUNCEMENTS[{k}]", p) for k, p in shapes.ANNOUNCEMENTS.items()]

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import json
 import math
-import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib.metadata import version as package_version
+from functools import lru_cache, reduce
+from operator import add, itemgetter
 from pathlib import Path
 from typing import Protocol
 
 from .model import DETECTORS
+from .versions import detector_version
+from .words import TokenWord, has_letters, opens_sentence, strip_noise, token_words, words_and_names
 
 #: langdetect's smoothing: an n-gram unseen in a language still has this probability.
 _SMOOTHING = 5e-5
@@ -29,6 +30,9 @@ _RARE_WORD_LOG = math.log(5e-7)
 #: Naive Bayes adds evidence from n-grams that are far from independent, so its raw
 #: log-odds are overconfident; dividing by this brings them near calibrated odds.
 _PROFILE_TEMPERATURE = 4.0
+#: Tokens up to this length have their words' scores remembered: a megabyte-long token
+#: ("a@a@a@…") is scored again each time rather than kept.
+_REMEMBERED_TOKEN_CHARS = 100
 #: Lingua reports probabilities of exactly 1.0; cap the log-odds they imply.
 _MAX_LOG_ODDS = 30.0
 #: A word is one-sided evidence when it is at least ten times as frequent in one language
@@ -39,16 +43,6 @@ ONE_SIDED_LOG_RATIO = math.log(10)
 #: words (about a thousand are this frequent): then "Everyone" in "Welcome Everyone" is
 #: title case, while "Lindberg" in "Erik Lindberg" is a name, and names say little.
 TITLE_CASE_LOG_FREQUENCY = math.log(1e-4)
-_LETTERS = re.compile(r"[^\W\d_]+")
-#: After these (or at the start) a capital letter starts a sentence, not a name.
-_SENTENCE_OPENERS = ".!?:;…\"“”«»„'‘’([–—-•*"
-# URLs and e-mail addresses are found token by token (runs of non-space), never by one
-# pattern over the whole text: "\S+@\S+\.\w+" searched over "a@a@a@…" backtracks for
-# every start and every "@" (119 s for 8 KB). Each step below scans a token a bounded
-# number of times, so stripping is linear in the text.
-_TOKEN = re.compile(r"\S+")
-_URL_START = re.compile(r"https?://|www\.", re.IGNORECASE)
-_WORD_RUN = re.compile(r"\w+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,60 +72,6 @@ class Detector(Protocol):
 
     def detect(self, text: str) -> Detection:
         """Detect the language of ``text``."""
-
-
-def strip_noise(text: str) -> str:
-    r"""Remove URLs and e-mail addresses: they are English-looking in every language.
-
-    A URL runs from "http://", "https://" or "www." to the end of its token; an e-mail
-    address from the start of its token to the end of the word after the token's last
-    dot, given an "@" after the first character and at least one character before that
-    dot. These are the matches of ``(https?://|www\.)\S+|\S+@\S+\.\w+``, found in
-    linear time.
-    """
-    if "@" not in text and not _URL_START.search(text):
-        return text  # most text: one pass of cheap scans
-    pieces: list[str] = []
-    position = 0
-    for token in _TOKEN.finditer(text):
-        for start, end in _noise_in_token(token.group()):
-            pieces.append(text[position:token.start() + start])
-            pieces.append(" ")
-            position = token.start() + end
-    pieces.append(text[position:])
-    return "".join(pieces)
-
-
-def _noise_in_token(token: str) -> list[tuple[int, int]]:
-    """(start, end) of the e-mail address and the URL inside one token, at most one each.
-
-    A URL prefix needs a character after it ("www." alone is a word), and one at the
-    start of the token wins over an e-mail address.
-    """
-    found: list[tuple[int, int]] = []
-    url = _URL_START.match(token)
-    if url is None or url.end() == len(token):
-        end = _email_end(token)
-        if end:
-            found.append((0, end))
-        url = _URL_START.search(token, end)
-    if url is not None and url.end() < len(token):
-        found.append((url.start(), len(token)))
-    return found
-
-
-def _email_end(token: str) -> int:
-    """Where an e-mail address that starts ``token`` ends; 0 when it holds none."""
-    at = token.find("@", 1)
-    if at < 0:
-        return 0
-    dot = token.rfind(".", at + 2)
-    while dot >= at + 2:  # the last dot with a word character right after it
-        word = _WORD_RUN.match(token, dot + 1)
-        if word:
-            return word.end()
-        dot = token.rfind(".", at + 2, dot)
-    return 0
 
 
 @lru_cache(maxsize=16)
@@ -204,29 +144,30 @@ class ProfileDetector:
         self._log_frequencies = [word_log_frequencies(lang) for lang in self.languages]
         self._table = _langdetect_normalisation()
         self._word_scores: dict[str, tuple[tuple[float, ...], int]] = {}
+        self._token_scores: dict[str, tuple[tuple[tuple, ...], str]] = {}
 
     def _score_word(self, word: str) -> tuple[tuple[float, ...], int]:
         """Log-likelihood per language of one word, and how many features it gave."""
         cached = self._word_scores.get(word)
         if cached is not None:
             return cached
-        totals = [0.0] * len(self.languages)
-        features = 0
-        normalised = word.translate(self._table).split()
-        for piece in normalised:
+        found: list[tuple[float, ...]] = []  # the scores of each known n-gram, in order
+        known_gram = self._gram_log_probability.get
+        for piece in word.translate(self._table).split():
             # langdetect ignores all-capital words (acronyms such as ICLD).
             if len(piece) > 1 and piece[0].isupper() and piece[1].isupper():
                 continue
             padded = f" {piece} "
-            grams = [padded[i] for i in range(1, len(padded) - 1)]
-            grams += [padded[i:i + 2] for i in range(len(padded) - 1)]
-            grams += [padded[i:i + 3] for i in range(len(padded) - 2)]
-            for gram in grams:
-                scores = self._gram_log_probability.get(gram)
-                if scores is not None:
-                    features += 1
-                    for index, score in enumerate(scores):
-                        totals[index] += score
+            # Its letters, then the pairs and the triples of " piece ", as langdetect.
+            found += filter(None, map(known_gram, piece))
+            found += filter(None, map(known_gram, [padded[i:i + 2]
+                                                   for i in range(len(padded) - 1)]))
+            found += filter(None, map(known_gram, [padded[i:i + 3]
+                                                   for i in range(len(padded) - 2)]))
+        features = len(found)
+        # reduce(add, …, 0.0) adds left to right, as a loop of += does: the same bits.
+        totals = [reduce(add, map(itemgetter(index), found), 0.0)
+                  for index in range(len(self.languages))]
         lowered = word.lower()
         known = [table.get(lowered) for table in self._log_frequencies]
         if any(value is not None for value in known):
@@ -244,9 +185,60 @@ class ProfileDetector:
     def detect(self, text: str) -> Detection:
         """Sum word scores; a capitalised word inside a sentence (a name, most likely)
         counts for a quarter, so "Nelson Mandela Bay" does not make a sentence English."""
+        if len(self.languages) != 2:
+            return self._detect_any(text)
+        # Two languages (every site today): the sums of _detect_any in the same order,
+        # from remembered tokens, with no regex pass over the text. 1.0 * x is x, so
+        # leaving out the weight of ordinary words changes no bit.
+        remembered = self._token_scores
+        first = second = 0.0
+        features = 0
+        before = None  # the last character so far that is not white space
+        for token in text.split():
+            words, last = remembered.get(token) or self._score_token(token)
+            for one, two, count, capitalised, opener in words:
+                features += count
+                if capitalised and not opens_sentence(opener or before):  # a name
+                    first += 0.25 * one
+                    second += 0.25 * two
+                else:
+                    first += one
+                    second += two
+            before = last or before
+        if not features:
+            return NOTHING
+        first /= _PROFILE_TEMPERATURE
+        second /= _PROFILE_TEMPERATURE
+        # _from_log_likelihoods for two sorted languages: a tie goes to the first.
+        if second > first:
+            return Detection(self.languages[1], second - first)
+        return Detection(self.languages[0], first - second)
+
+    def _score_token(self, token: str) -> tuple[Iterable[tuple], str]:
+        """A token's words (see words.token_words) with their scores for two languages,
+        as (score, score, features, capitalised, opener), and the token's last character.
+        Remembered for tokens of ordinary length; a longer one ("a@a@a@…", a megabyte
+        of it) is scored word by word as it is read, and never held."""
+        words, last = token_words(token)
+        scored = self._scored_words(words)
+        if len(token) > _REMEMBERED_TOKEN_CHARS:
+            return scored, last
+        result = (tuple(scored), last)
+        if len(self._token_scores) < 200_000:
+            self._token_scores[token] = result
+        return result
+
+    def _scored_words(self, words: Iterable[TokenWord]) -> Iterator[tuple]:
+        """Each word of a token with its two scores and feature count (two languages)."""
+        for word, capitalised, opener in words:
+            (one, two), count = self._score_word(word)
+            yield one, two, count, capitalised, opener
+
+    def _detect_any(self, text: str) -> Detection:
+        """``detect`` for any number of languages."""
         totals = [0.0] * len(self.languages)
         features = 0
-        for word, named in _words_and_names(text):
+        for word, named in words_and_names(text):
             scores, count = self._score_word(word)
             weight = 0.25 if named else 1.0
             features += count
@@ -256,19 +248,6 @@ class ProfileDetector:
             return NOTHING
         return _from_log_likelihoods(self.languages,
                                      [t / _PROFILE_TEMPERATURE for t in totals])
-
-
-def _words_and_names(text: str) -> Iterator[tuple[str, bool]]:
-    """Each word of ``text`` (URLs and e-mail addresses left out) and whether it looks like
-    a name: capitalised, yet not at the start of the text or of a sentence."""
-    cleaned = strip_noise(text)
-    previous_end = 0
-    for match in _LETTERS.finditer(cleaned):
-        word = match.group()
-        gap = cleaned[previous_end:match.start()].rstrip()
-        starts_sentence = (gap[-1:] in _SENTENCE_OPENERS) if gap else previous_end == 0
-        previous_end = match.end()
-        yield word, word[0].isupper() and not starts_sentence
 
 
 def one_sided_words(text: str, languages: tuple[str, ...]) -> dict[str, int]:
@@ -283,7 +262,7 @@ def one_sided_words(text: str, languages: tuple[str, ...]) -> dict[str, int]:
         return {}
     tables = [word_log_frequencies(lang) for lang in languages]
     counts: dict[str, int] = {}
-    for word, named in _words_and_names(text):
+    for word, named in words_and_names(text):
         lowered = word.lower()
         values = [table.get(lowered, _RARE_WORD_LOG) for table in tables]
         best = max(range(len(languages)), key=values.__getitem__)
@@ -333,7 +312,7 @@ class LinguaDetector:
     def detect(self, text: str) -> Detection:
         """Lingua's confidence values turned into log-odds."""
         cleaned = strip_noise(text)
-        if not _LETTERS.search(cleaned):
+        if not has_letters(cleaned):
             return NOTHING
         values = self._detector.compute_language_confidence_values(cleaned)
         probabilities = {self._by_language[v.language]: v.value for v in values}
@@ -344,30 +323,6 @@ class LinguaDetector:
             self.languages,
             [math.log(max(probabilities.get(lang, 0.0), floor)) for lang in self.languages],
             cap=_MAX_LOG_ODDS)
-
-
-def detector_version(name: str) -> str:
-    """What a detector's answers depend on, without loading it: its libraries' versions
-    and this package's code (any change to the scoring changes the hash)."""
-    if name == "langdetect":
-        libraries = (f"langdetect-{package_version('langdetect')}"
-                     f"/wordfreq-{package_version('wordfreq')}")
-    elif name == "lingua":
-        libraries = f"lingua-{package_version('lingua-language-detector')}"
-    else:
-        raise ValueError(f"unknown detector {name!r}; choose one of {', '.join(DETECTORS)}")
-    return f"{name}/{libraries}/code-{code_fingerprint()[:16]}"
-
-
-@lru_cache(maxsize=1)
-def code_fingerprint() -> str:
-    """sha256 over this package's Python files: a cache made by other code is not reused."""
-    import hashlib
-
-    digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
 
 
 @lru_cache(maxsize=8)

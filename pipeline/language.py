@@ -258,6 +258,10 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         pieces.append((start, match.start(1)))
         start = match.end(1)
     pieces.append((start, len(text.rstrip())))
+    if _QUOTED.search(text) is None:
+        # No quotation in the whole text, so none inside any sentence: one search
+        # instead of one per sentence.
+        return [(b, e) for b, e in _trim(text, pieces) if e > b]
     result = []
     for begin, end in pieces:
         inner = [m for m in _QUOTED.finditer(text, begin, end)
@@ -311,10 +315,10 @@ def _find_passages(block: Block, tagger: LanguageTagger,
         return block
     spans: list[Span] = []
     for begin, end, detection in found:
-        if _words(block.text[begin:end]) < PASSAGE_MIN_WORDS:
-            continue
+        # Most sentences are in the block's language: ask that before counting words.
         if detection.lang and detection.lang != block.lang and \
-                detection.log_odds >= PASSAGE_LOG_ODDS:
+                detection.log_odds >= PASSAGE_LOG_ODDS and \
+                _words(block.text[begin:end]) >= PASSAGE_MIN_WORDS:
             if spans and spans[-1].lang == detection.lang and \
                     not block.text[spans[-1].end:begin].strip():
                 spans[-1] = replace(spans[-1], end=end)  # join neighbouring sentences
@@ -330,7 +334,9 @@ def _find_passages(block: Block, tagger: LanguageTagger,
 
 def _side_by_side(block: Block, tagger: LanguageTagger) -> tuple[Span, ...]:
     """Spans for "Svensk text / English text" when the sides differ in language."""
-    if "\n" in block.text or not _SIDE_BY_SIDE.search(block.text):
+    text = block.text
+    if "\n" in text or ("/" not in text and "|" not in text) \
+            or not _SIDE_BY_SIDE.search(text):
         return ()
     bounds = []
     position = 0

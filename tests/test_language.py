@@ -6,6 +6,7 @@ Hand-written documents with their expected languages are in tests/cases/language
 from __future__ import annotations
 
 import os
+import random
 import re
 import subprocess
 import sys
@@ -15,9 +16,9 @@ import pytest
 from pipeline.detectors import ProfileDetector, make_detector, one_sided_words
 from pipeline.language import LanguageTagger, split_sentences, tag_languages
 from pipeline.parse import parse_markdown, parse_text
+from pipeline.words import strip_noise, words_and_names
 
-from .conftest import ROOT
-from .test_parse import load_cases
+from .conftest import ROOT, load_cases
 
 
 def describe(blocks) -> list[str]:
@@ -39,10 +40,6 @@ def test_language_cases(title, source, expected, tagger):
     blocks = parse_markdown(source) if options else parse_text(source)
     declared = options.group(2) if options else None
     assert describe(tag_languages(blocks, tagger, declared)) == expected, title
-
-
-def test_language_fixture_holds_cases():
-    assert len(load_cases("language.txt")) == 15
 
 
 @pytest.mark.parametrize(("text", "counts"), [
@@ -201,3 +198,63 @@ def test_lingua_detector_when_installed():
     assert lingua.detect("The municipality works on water and schools.").lang == "en"
     assert lingua.detect("12 345").lang is None
     assert lingua.version.startswith("lingua/lingua-")
+
+
+# --- the fast paths give the plain answers, bit for bit -------------------------------
+
+#: Pieces of text that meet every rule of words_and_names: capitals after sentence
+#: openers, digits and other characters, white space of several kinds, URLs and e-mail
+#: addresses inside and between words, and tokens that are nothing but noise.
+_PIECES = ["Anna", "berg", "Ö", "å", "I", "the", "och", " ", "  ", "\n", "\u00a0", "\u3000",
+           ".", "!", "?", ":", ",", "(", ")", "”", "'", "–", "-", "•", "*", "1", "_", "/",
+           "@", "http://", "HTTPS://", "www.", "WWW.", "w", "W", "x.se", "ſ"]
+
+
+def _texts(count: int, seed: int) -> list[str]:
+    chooser = random.Random(seed)
+    return ["".join(chooser.choice(_PIECES) for _ in range(chooser.randint(0, 14)))
+            for _ in range(count)]
+
+
+def _words_and_names_over_the_whole_text(text: str) -> list[tuple[str, bool]]:
+    """words_and_names as it was first written: one regex pass over the stripped text,
+    and the gap before each word."""
+    cleaned = strip_noise(text)
+    found, previous_end = [], 0
+    for match in re.finditer(r"[^\W\d_]+", cleaned):
+        word = match.group()
+        gap = cleaned[previous_end:match.start()].rstrip()
+        starts_sentence = (gap[-1:] in ".!?:;…\"“”«»„'‘’([–—-•*") if gap else previous_end == 0
+        previous_end = match.end()
+        found.append((word, word[0].isupper() and not starts_sentence))
+    return found
+
+
+def test_words_are_read_token_by_token_as_the_whole_text_would_give_them():
+    for text in _texts(20_000, 7):
+        assert list(words_and_names(text)) == _words_and_names_over_the_whole_text(text), \
+            repr(text)
+
+
+def test_strip_noise_finds_urls_in_any_case():
+    old = re.compile(r"(https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
+    for text in _texts(20_000, 11) + ["HTTPſ://example.org", "WwW.example.org", "wWw.a"]:
+        assert strip_noise(text) == old.sub(" ", text), repr(text)
+
+
+def test_two_language_scoring_adds_the_same_numbers_as_the_general_one():
+    detector = ProfileDetector(("sv", "en"))
+    texts = _texts(5_000, 3) + [
+        "Nelson Mandela Bay är en kommun i Sydafrika.", "Läs mer på https://example.org/x",
+        "Skriv till anna@example.se. Tack!", "Welcome Everyone", "ICLD och SKR", "", "12 345"]
+    for text in texts:
+        assert detector.detect(text) == detector._detect_any(text), repr(text)
+
+
+def test_a_huge_token_is_scored_without_being_remembered():
+    detector = ProfileDetector(("sv", "en"))
+    hostile = "a@" * 50_000
+    assert detector.detect(hostile) == detector._detect_any(hostile)
+    assert hostile not in detector._token_scores
+    detector.detect("Vatten och skolor.")
+    assert "skolor." in detector._token_scores  # ordinary tokens are remembered
