@@ -175,8 +175,9 @@ def _read_all(config: Config, state: BuildState | None, store: bool, paths: list
         for result, detections in _process(config, to_process, True, jobs, progress):
             state.save_detections(detections)
             articles = list(result.articles)
-            if not any(d.code == "too-slow" for d in result.diagnostics):
-                # A slow moment on a busy machine must not stick until the file changes.
+            if not any(d.code in ("too-slow", "internal") for d in result.diagnostics):
+                # A slow moment on a busy machine must not stick until the file changes,
+                # nor a failure until the code does.
                 articles = state.put_source(result.path, digests[result.path], parsed,
                                             articles, result.diagnostics)
             results[result.path] = (articles, list(result.diagnostics))

@@ -7,6 +7,7 @@ every source.
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from collections.abc import Iterator
@@ -97,6 +98,16 @@ def process_file(path: Path, config: Config, tagger: LanguageTagger, data: bytes
             "was given up and builds no article (the other articles still build)",
             "split the file into smaller articles; if it is an ordinary article, please "
             "report it as a bug with the file attached"),))
+    except Exception as problem:  # noqa: BLE001 - one source's bug must not stop the build
+        if os.environ.get("BILINGUAL_DEBUG"):
+            raise
+        return SourceResult(shown, None, (), Metadata(), (), (error(
+            shown, 1, "internal",
+            f"bilingual failed on this file ({type(problem).__name__}: "
+            f"{str(problem)[:200]}), so it builds no article (the other articles still "
+            "build)", "this is a bug in bilingual, not a mistake of yours: please report "
+            "it with the file attached; rewording the line that holds the oddity usually "
+            "gets round it"),))
 
 
 def _read_and_process(path: Path, shown: str, config: Config, tagger: LanguageTagger,

@@ -198,6 +198,11 @@ def load_cases(name: str) -> list[tuple[str, str, list[str]]]:
         expected = [line for line in chunks[position + 2].splitlines() if line.strip()]
         cases.append((title, source, expected))
         position += 3
+    # A slip in the separators would end the loop early and drop the cases after it
+    # without a word: whatever is left must be blank.
+    leftover = [chunk for chunk in chunks[position:] if chunk.strip()]
+    assert not leftover, f"{name}: cannot read the fixture from {leftover[0][:60]!r} on"
+    assert cases, f"{name} holds no cases"
     return cases
 
 

@@ -281,3 +281,31 @@ def test_control_characters_found_by_hypothesis_are_removed_with_a_warning(tmp_p
     assert "ett… kontrolltecken" in page.read_text("utf-8")
     assert "<h1>Rubrik här</h1>" in page.read_text("utf-8")
     ElementTree.fromstring((tmp_path / "output" / "sv" / "atom.xml").read_bytes())
+
+
+def test_a_source_that_trips_a_bug_fails_alone_with_its_name(tmp_path, monkeypatch):
+    """A bug met in one source (here forced) is that file's error; the rest still build."""
+    import pipeline.process
+
+    write_site(tmp_path, {
+        "bra.md": "---\ntitle: En bra artikel\nlang: sv\ndate: 2025-01-15\n---\n\n"
+                  "Den här artikeln byggs som vanligt.\n",
+        "trasig.md": "---\ntitle: En trasig artikel\nlang: sv\ndate: 2025-01-16\n---\n\n"
+                     "Den här utlöser felet.\n"})
+    real = pipeline.process.process_document
+
+    def failing(document, *arguments, **options):
+        if document.path.endswith("trasig.md"):
+            raise RuntimeError("inline rule didn't increment state.pos")
+        return real(document, *arguments, **options)
+
+    monkeypatch.setattr(pipeline.process, "process_document", failing)
+    monkeypatch.delenv("BILINGUAL_DEBUG", raising=False)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["build", "--jobs", "1"])
+    assert result.exit_code == 1, result.output
+    assert "articles/trasig.md:1: error[internal]: bilingual failed on this file " \
+           "(RuntimeError: inline rule didn't increment state.pos)" in result.stderr
+    assert "internal error" not in result.stderr
+    assert (tmp_path / "output" / "sv" / "en-bra-artikel" / "index.html").is_file()
+    assert not (tmp_path / "output" / "sv" / "en-trasig-artikel").exists()
