@@ -28,5 +28,12 @@ def display_paths(paths: list[Path], config: Config) -> dict[Path, str]:
     """Display paths of many sources below the articles folder (one resolve in all)."""
     prefix = display_path(config.articles, config.root).rstrip("/") + "/"
     articles = str(config.articles)
-    return {path: prefix + printable(os.path.relpath(path, articles).replace(os.sep, "/"))
-            for path in paths}
+    below = articles.rstrip(os.sep) + os.sep
+
+    def relative(path: Path) -> str:
+        """``path`` below the articles folder (scan_sources made it so: no relpath)."""
+        text = str(path)
+        return text[len(below):] if text.startswith(below) else os.path.relpath(text,
+                                                                                  articles)
+
+    return {path: prefix + printable(relative(path).replace(os.sep, "/")) for path in paths}

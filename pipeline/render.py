@@ -91,8 +91,11 @@ def self_name(lang: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+@cache
 def localized_date(date: datetime.date | None, lang: str) -> str:
-    """"torsdag 21 november 2019" / "Thursday 21 November 2019"; "" when undated."""
+    """"torsdag 21 november 2019" / "Thursday 21 November 2019"; "" when undated.
+    Remembered: an index of thousands of articles has far fewer dates, and Babel is
+    slow."""
     return format_date(date, DATE_PATTERN, locale=lang) if date else ""
 
 

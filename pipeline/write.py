@@ -190,14 +190,22 @@ NEWSLETTER_FOLDER = "newsletter/"
 
 
 def files_below(output: Path) -> set[str]:
-    """Every file below ``output`` (posix paths), except newsletters and temporary files."""
-    found = set()
-    for folder, subfolders, files in os.walk(output):
-        relative = os.path.relpath(folder, output).replace(os.sep, "/")
-        prefix = "" if relative == "." else relative + "/"
-        if prefix == NEWSLETTER_FOLDER:
-            subfolders[:] = []
+    """Every file below ``output`` (posix paths), except newsletters and temporary files.
+
+    Links to folders are neither listed nor followed, as ``os.walk`` does."""
+    found: set[str] = set()
+    folders = [("", str(output))]
+    while folders:
+        prefix, folder = folders.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
             continue
-        found.update(prefix + name for name in files
-                     if not (name.startswith(".") and name.endswith(".tmp")))
+        for entry in entries:
+            name = prefix + entry.name
+            if entry.is_dir():
+                if name + "/" != NEWSLETTER_FOLDER and not entry.is_symlink():
+                    folders.append((name + "/", entry.path))
+            elif not (entry.name.startswith(".") and entry.name.endswith(".tmp")):
+                found.add(name)
     return found
