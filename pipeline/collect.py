@@ -76,6 +76,15 @@ class SourceReader:
     def __init__(self, config: Config, tagger) -> None:
         self.config, self.tagger = config, tagger
 
+    def prepare(self) -> None:
+        """Load the parser, the detector's tables and every module reading needs."""
+        from .markdown import markdown_parser
+        from .process import process_file  # noqa: F401  (imported to be shared)
+
+        for linkify in (True, False):
+            markdown_parser(linkify, self.config.allow_html)
+        self.tagger.detector.detect("Ett prov. A test.")  # loads its word tables
+
     def __call__(self, item: tuple[str, str, bytes | None]):
         """Process one (path, digest, bytes or None) item."""
         from .process import process_file

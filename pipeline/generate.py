@@ -13,7 +13,7 @@ from pathlib import Path
 from .diagnostics import Diagnostic
 from .model import ArticleSet, Config
 from .outputs import PlannedOutput
-from .workers import run_tasks
+from .workers import PARALLEL_FROM, run_tasks
 from .write import Blocked, find_obstacle, write_atomic
 
 
@@ -44,7 +44,8 @@ class Outcomes:
 
 
 class OutputMaker:
-    """The rendering task: a planned output's index in, a Made record out."""
+    """The rendering task: a planned output's index in, a Made record out. An article
+    page may come as (index, its ArticleSet): a worker then needs no other article."""
 
     def __init__(self, config: Config, sets: list[ArticleSet], planned: list[PlannedOutput],
                  check: bool) -> None:
@@ -56,15 +57,18 @@ class OutputMaker:
         self.root = os.path.realpath(config.output)  # the folder may be a link: the user's
         self.clear: set[str] = set()  #: folders found to be real folders (find_obstacle)
 
-    def __call__(self, index: int) -> Made:
-        """Render output ``index`` of the plan and write or compare it."""
+    def __call__(self, item: int | tuple[int, ArticleSet]) -> Made:
+        """Render output ``item`` of the plan and write or compare it."""
         from .output_problems import template_diagnostic
         from .outputs import render_output
 
+        index, sets, by_key = item, self.sets, self.by_key
+        if isinstance(item, tuple):
+            index, article_set = item
+            sets, by_key = [article_set], {article_set.key: article_set}
         planned = self.planned[index]
         try:
-            file = render_output(planned, self.config, self.sets, self.environment,
-                                 self.by_key)
+            file = render_output(planned, self.config, sets, self.environment, by_key)
         except Exception as problem:  # noqa: BLE001 - sorted into the author's and ours
             diagnostic = template_diagnostic(problem, self.config)
             if diagnostic is None:
@@ -93,8 +97,16 @@ def make_outputs(config: Config, sets: list[ArticleSet], planned: list[PlannedOu
     """Render the ``chosen`` planned outputs; write them, or with ``check`` compare them
     with the output folder. Nothing is written with ``check``."""
     outcomes = Outcomes()
-    task = OutputMaker(config, sets, planned, check)
-    for made in run_tasks(task, chosen, len(chosen), jobs, progress, "render"):
+    maker = OutputMaker(config, sets, planned, check)
+    pages = [i for i in chosen if planned[i].kind == "article"]
+    lists = [i for i in chosen if planned[i].kind != "article"]
+    if jobs <= 1 or len(pages) < PARALLEL_FROM:
+        records = [maker(i) for i in lists] + list(
+            run_tasks(maker, pages, len(pages), 1, progress, "render"))
+    else:
+        records = _in_parallel(maker, OutputMaker(config, [], planned, check), pages,
+                               lists, jobs, progress)
+    for made in records:
         if made.outcome == "failed":
             outcomes.failures.append((made.problem, made.path))
             continue
@@ -108,3 +120,35 @@ def make_outputs(config: Config, sets: list[ArticleSet], planned: list[PlannedOu
         if made.size or made.mtime_ns:
             outcomes.on_disk[made.path] = (made.size, made.mtime_ns)
     return outcomes
+
+
+def _in_parallel(maker: OutputMaker, page_maker: OutputMaker, pages: list[int],
+                 lists: list[int], jobs: int, progress) -> list[Made]:
+    """Article pages in the workers, each sent with its own ArticleSet, and meanwhile
+    the outputs that show every article (indexes, feeds, sitemap) in a thread here.
+
+    The workers are forked before the thread starts, and they never touch the other
+    articles: pages they share with this process stay shared, so memory does not grow
+    with the site once per worker.
+    """
+    import threading
+
+    by_key = maker.by_key
+    listed: list[Made] = []
+    failure: list[BaseException] = []
+
+    def render_lists() -> None:
+        """Render what shows every article, keeping any bug to raise in the caller."""
+        try:
+            listed.extend(maker(i) for i in lists)
+        except BaseException as problem:  # noqa: BLE001 - raised again below
+            failure.append(problem)
+
+    thread = threading.Thread(target=render_lists, daemon=True)
+    items = ((i, by_key[maker.planned[i].key]) for i in pages)
+    made = list(run_tasks(page_maker, items, len(pages), jobs, progress, "render",
+                          on_started=thread.start))
+    thread.join()
+    if failure:
+        raise failure[0]
+    return listed + made

@@ -40,10 +40,12 @@ def chunked(items: Iterable, size: int) -> Iterator[list]:
 
 
 def run_tasks(task: Callable, items: Iterable, count: int, jobs: int,
-              progress: Callable | None = None, stage: str = "") -> Iterator:
+              progress: Callable | None = None, stage: str = "",
+              on_started: Callable[[], None] | None = None) -> Iterator:
     """``task(item)`` for each of the ``count`` items, yielded in order; in ``jobs``
     forked processes when there are enough items. ``progress(stage, done, count)`` is
-    called as results arrive."""
+    called as results arrive; ``on_started()`` once every worker runs (never when
+    there are none: the caller does that work itself)."""
     done = 0
     if jobs <= 1 or count < PARALLEL_FROM:
         for item in items:
@@ -52,20 +54,32 @@ def run_tasks(task: Callable, items: Iterable, count: int, jobs: int,
             if progress:
                 progress(stage, done, count)
         return
+    import gc
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     size = max(1, min(32, count // (jobs * 8)))
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_install,
-                             initargs=(task,)) as pool:
-        pending: deque = deque()
-        for chunk in chunked(items, size):
-            pending.append(pool.submit(_run_chunk, chunk))
-            if len(pending) >= jobs * WINDOW:
+    if hasattr(task, "prepare"):
+        task.prepare()  # load once, here, what every worker needs: shared by fork
+    # Objects made so far stay out of the workers' garbage collections, which would
+    # otherwise touch (and so copy) every page they share with this process.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_install,
+                                 initargs=(task,)) as pool:
+            pending: deque = deque()
+            for chunk in chunked(items, size):
+                pending.append(pool.submit(_run_chunk, chunk))
+                if on_started is not None and len(pending) == 1:
+                    on_started()  # every worker is forked at the first submit
+                if len(pending) >= jobs * WINDOW:
+                    done = yield from _finish(pending.popleft(), done, count, progress,
+                                              stage)
+            while pending:
                 done = yield from _finish(pending.popleft(), done, count, progress, stage)
-        while pending:
-            done = yield from _finish(pending.popleft(), done, count, progress, stage)
+    finally:
+        gc.unfreeze()
 
 
 def _finish(future, done: int, count: int, progress, stage: str):
