@@ -30,35 +30,58 @@ def scan_sources(articles: Path) -> tuple[list[Path], list[tuple[str, str]]]:
     """
     found, skipped = [], []
     root = articles.resolve()
-    for folder, subfolders, files in os.walk(articles):
-        kept = []
-        for name in subfolders:
+    folders = [("", str(articles))]
+    while folders:
+        prefix, folder = folders.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            name, relative = entry.name, prefix + entry.name
             if name.startswith((".", "_")):
                 continue
-            path = os.path.join(folder, name)
-            if os.path.islink(path):
-                skipped.append((os.path.relpath(path, articles), _link_note(path)))
+            if entry.is_symlink():
+                if _linked_source(entry, root, relative, skipped):
+                    found.append(relative)
+            elif entry.is_dir(follow_symlinks=False):
+                folders.append((relative + "/", entry.path))
+            elif not name.endswith(SOURCE_SUFFIXES):
+                continue
+            elif entry.is_file(follow_symlinks=False):
+                found.append(relative)
             else:
-                kept.append(name)
-        subfolders[:] = kept
-        for name in files:
-            if not name.endswith(SOURCE_SUFFIXES) or name.startswith((".", "_")):
-                continue
-            path = os.path.join(folder, name)
-            relative = os.path.relpath(path, articles)
-            if os.path.islink(path) and not Path(path).resolve().is_relative_to(root):
-                skipped.append((relative, _link_note(path)))
-                continue
-            try:
-                mode = os.stat(path).st_mode  # follows a link that stays inside
-            except OSError:
-                skipped.append((relative, "a link that leads nowhere"))
-                continue
-            if not stat.S_ISREG(mode):
                 skipped.append((relative, "not a regular file (a named pipe or a device)"))
-                continue
-            found.append(relative.replace(os.sep, "/"))
     return [articles / relative for relative in sorted(found)], sorted(skipped)
+
+
+def _linked_source(entry: os.DirEntry, root: Path, relative: str,
+                   skipped: list[tuple[str, str]]) -> bool:
+    """True when the link ``entry`` is a source to read: a link to a regular file inside
+    the articles folder. Anything else is noted in ``skipped`` (links to folders are
+    never followed; a link to a file of another kind is simply not a source)."""
+    path = entry.path
+    try:
+        is_folder = entry.is_dir()  # follows the link
+    except OSError:
+        is_folder = False
+    if is_folder:
+        skipped.append((relative, _link_note(path)))
+        return False
+    if not entry.name.endswith(SOURCE_SUFFIXES):
+        return False
+    if not Path(path).resolve().is_relative_to(root):
+        skipped.append((relative, _link_note(path)))
+        return False
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        skipped.append((relative, "a link that leads nowhere"))
+        return False
+    if not stat.S_ISREG(mode):
+        skipped.append((relative, "not a regular file (a named pipe or a device)"))
+        return False
+    return True
 
 
 def _link_note(path: str) -> str:
