@@ -15,7 +15,7 @@ from .outputs import Plan, content_warnings
 from .state import BuildState, diagnostic_to_list
 from .suggest import suggestion_to_dict
 from .unchanged import held_to_list
-from .write import files_below, prune, remove_temporaries
+from .write import files_below, prune
 
 
 def _diagnostics(config: Config, collection, outcomes) -> list[Diagnostic]:
@@ -27,13 +27,14 @@ def _diagnostics(config: Config, collection, outcomes) -> list[Diagnostic]:
     return sorted(found, key=Diagnostic.sort_key)
 
 
-def _summary(config: Config, collection, plan: Plan, outcomes, suggestions) -> dict:
-    """The BuildReport fields a writing build and a check share."""
+def _summary(config: Config, collection, plan: Plan, outcomes, suggestions,
+             on_disk: set[str]) -> dict:
+    """The BuildReport fields a writing build and a check share (``on_disk``: what
+    ``files_below`` found in the output folder)."""
     return {"articles": len(collection.sets), "failed": tuple(collection.failed),
             "processed": collection.processed, "reused": collection.reused,
             "rendered": tuple(outcomes.rendered), "held": tuple(collection.held),
-            "extra": tuple(sorted(files_below(config.output)
-                                  - {p.path for p in plan.planned})),
+            "extra": tuple(sorted(on_disk - {p.path for p in plan.planned})),
             "suggestions": suggestions}
 
 
@@ -47,7 +48,8 @@ def check_report(config: Config, collection, plan: Plan, outcomes, suggestions, 
         tuple(_diagnostics(config, collection, outcomes)), (),
         tuple(sorted(planned - set(outcomes.missing) - set(outcomes.stale) - failed)),
         missing=tuple(sorted(outcomes.missing)), stale=tuple(sorted(outcomes.stale)),
-        timings=lap.timings, **_summary(config, collection, plan, outcomes, suggestions))
+        timings=lap.timings, **_summary(config, collection, plan, outcomes, suggestions,
+                                        files_below(config.output)))
 
 
 def finish_build(config: Config, state: BuildState, previous: Manifest, collection,
@@ -57,8 +59,8 @@ def finish_build(config: Config, state: BuildState, previous: Manifest, collecti
     diagnostics = _diagnostics(config, collection, outcomes)
     planned = {p.path for p in plan.planned}
     not_written = {path for _, path in outcomes.failures} | {b.path for b in outcomes.blocked}
-    remove_temporaries(config.output)
     removed = prune(config.output, [name for name in previous.outputs if name not in planned])
+    on_disk = files_below(config.output, remove_temporaries=True)
     lap("write")
     record = Manifest(
         # No fingerprint when an output is unwritten: the next build must try it again.
@@ -87,4 +89,4 @@ def finish_build(config: Config, state: BuildState, previous: Manifest, collecti
     return BuildReport(tuple(diagnostics), tuple(outcomes.written),
                        tuple(sorted(outcomes.unchanged + skipped)), removed=tuple(removed),
                        timings=lap.timings,
-                       **_summary(config, collection, plan, outcomes, suggestions))
+                       **_summary(config, collection, plan, outcomes, suggestions, on_disk))

@@ -345,7 +345,9 @@ def watch_sources(config: Config, stop: threading.Event, changed: threading.Even
     def follow(paths: list[Path], **options) -> None:
         """Set ``changed`` after each batch of changes below ``paths``."""
         try:
-            for _ in watchfiles.watch(*paths, stop_event=stop, debounce=300,
+            # step: yield 10 ms after the last change (an editor's save is a burst of
+            # events within a few ms); debounce: at most 300 ms of a longer burst.
+            for _ in watchfiles.watch(*paths, stop_event=stop, debounce=300, step=10,
                                       raise_interrupt=False, **options):
                 changed.set()
         except Exception as exc:  # noqa: BLE001 - say it, and keep serving what is built

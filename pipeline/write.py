@@ -170,27 +170,15 @@ def prune(output: Path, names: list[str]) -> list[str]:
 _TEMPORARY = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
 
 
-def remove_temporaries(output: Path) -> list[str]:
-    """Delete temporary files left by an interrupted build (kill -9, power loss).
-
-    Only while holding the build lock: another build's temporaries look the same.
-    """
-    removed = []
-    for folder, _, files in os.walk(output):  # os.walk never enters linked folders
-        for name in files:
-            path = os.path.join(folder, name)
-            if _TEMPORARY.match(name) and not os.path.islink(path):
-                Path(path).unlink(missing_ok=True)
-                removed.append(os.path.relpath(path, output))
-    return sorted(removed)
-
-
 #: Newsletters live in output/newsletter/ but are not part of the site build.
 NEWSLETTER_FOLDER = "newsletter/"
 
 
-def files_below(output: Path) -> set[str]:
-    """Every file below ``output`` (posix paths), except newsletters and temporary files.
+def files_below(output: Path, *, remove_temporaries: bool = False) -> set[str]:
+    """Every file below ``output`` (posix paths), except newsletters and temporary files;
+    with ``remove_temporaries``, the temporary files an interrupted build (kill -9, power
+    loss) left anywhere below it are deleted on the way (only while holding the build
+    lock: another build's temporaries look the same).
 
     Links to folders are neither listed nor followed, as ``os.walk`` does."""
     found: set[str] = set()
@@ -204,8 +192,13 @@ def files_below(output: Path) -> set[str]:
         for entry in entries:
             name = prefix + entry.name
             if entry.is_dir():
-                if name + "/" != NEWSLETTER_FOLDER and not entry.is_symlink():
+                if not entry.is_symlink() and (remove_temporaries
+                                               or name + "/" != NEWSLETTER_FOLDER):
                     folders.append((name + "/", entry.path))
-            elif not (entry.name.startswith(".") and entry.name.endswith(".tmp")):
+            elif entry.name.startswith(".") and entry.name.endswith(".tmp"):
+                if (remove_temporaries and _TEMPORARY.match(entry.name)
+                        and not entry.is_symlink()):
+                    Path(entry.path).unlink(missing_ok=True)
+            elif not name.startswith(NEWSLETTER_FOLDER):
                 found.add(name)
     return found

@@ -187,3 +187,22 @@ def test_a_build_into_another_folder_never_prunes_this_one(site):
     assert mine.read_text(encoding="utf-8") == "my own page"
     code, report, _ = build_json(site, "--output", "preview")
     assert report["removed"] == [page]
+
+
+def test_leftover_temporary_files_are_removed_and_the_users_are_not(site):
+    build_json(site)
+    output = site / "output"
+    leftovers = [output / "sv" / ".index.html.k3j9x2ab.tmp",
+                 output / "newsletter" / ".2025-01-01.html.a1b2c3d4.tmp"]
+    mine = [output / ".anteckningar.tmp", output / "newsletter" / "utkast.html"]
+    for path in leftovers + mine:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x", encoding="utf-8")
+    source = site / "articles" / "klimatveckan.md"  # a real change: the build writes
+    source.write_text(source.read_text(encoding="utf-8") + "\nEn rad till.\n",
+                      encoding="utf-8")
+    code, report, _ = build_json(site)
+    assert code == 0
+    assert not any(path.exists() for path in leftovers)
+    assert all(path.exists() for path in mine)
+    assert report["extra"] == []  # neither the user's .tmp nor newsletters count as extra
