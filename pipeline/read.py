@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .characters import clean, printable, repaired_as
 from .diagnostics import Diagnostic, error, warning
+from .folders import walk_entries
 from .model import SourceDocument
 
 SOURCE_SUFFIXES = (".txt", ".md")
@@ -30,29 +31,26 @@ def scan_sources(articles: Path) -> tuple[list[Path], list[tuple[str, str]]]:
     """
     found, skipped = [], []
     root = articles.resolve()
-    folders = [("", str(articles))]
-    while folders:
-        prefix, folder = folders.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
+    for relative, entry in walk_entries(str(articles),
+                                        lambda _, entry: not _hidden(entry.name)):
+        name = entry.name
+        if _hidden(name):
             continue
-        for entry in entries:
-            name, relative = entry.name, prefix + entry.name
-            if name.startswith((".", "_")):
-                continue
-            if entry.is_symlink():
-                if _linked_source(entry, root, relative, skipped):
-                    found.append(relative)
-            elif entry.is_dir(follow_symlinks=False):
-                folders.append((relative + "/", entry.path))
-            elif not name.endswith(SOURCE_SUFFIXES):
-                continue
-            elif entry.is_file(follow_symlinks=False):
+        if entry.is_symlink():
+            if _linked_source(entry, root, relative, skipped):
                 found.append(relative)
-            else:
-                skipped.append((relative, "not a regular file (a named pipe or a device)"))
+        elif entry.is_dir(follow_symlinks=False) or not name.endswith(SOURCE_SUFFIXES):
+            continue
+        elif entry.is_file(follow_symlinks=False):
+            found.append(relative)
+        else:
+            skipped.append((relative, "not a regular file (a named pipe or a device)"))
     return [articles / relative for relative in sorted(found)], sorted(skipped)
+
+
+def _hidden(name: str) -> bool:
+    """Drafts and notes beside the articles: names starting with "." or "_"."""
+    return name.startswith((".", "_"))
 
 
 def _linked_source(entry: os.DirEntry, root: Path, relative: str,

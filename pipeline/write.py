@@ -16,6 +16,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .folders import walk_entries
 from .model import OutputFile
 
 #: What can be in the way of an output, as ``Blocked.what`` names it.
@@ -182,23 +183,14 @@ def files_below(output: Path, *, remove_temporaries: bool = False) -> set[str]:
 
     Links to folders are neither listed nor followed, as ``os.walk`` does."""
     found: set[str] = set()
-    folders = [("", str(output))]
-    while folders:
-        prefix, folder = folders.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue
-        for entry in entries:
-            name = prefix + entry.name
-            if entry.is_dir():
-                if not entry.is_symlink() and (remove_temporaries
-                                               or name + "/" != NEWSLETTER_FOLDER):
-                    folders.append((name + "/", entry.path))
-            elif entry.name.startswith(".") and entry.name.endswith(".tmp"):
-                if (remove_temporaries and _TEMPORARY.match(entry.name)
-                        and not entry.is_symlink()):
-                    Path(entry.path).unlink(missing_ok=True)
-            elif not name.startswith(NEWSLETTER_FOLDER):
-                found.add(name)
+    for name, entry in walk_entries(
+            str(output), lambda name, _: remove_temporaries or name + "/" != NEWSLETTER_FOLDER):
+        if entry.is_dir():
+            continue  # a folder, or a link to one: neither listed nor followed
+        if entry.name.startswith(".") and entry.name.endswith(".tmp"):
+            if (remove_temporaries and _TEMPORARY.match(entry.name)
+                    and not entry.is_symlink()):
+                Path(entry.path).unlink(missing_ok=True)
+        elif not name.startswith(NEWSLETTER_FOLDER):
+            found.add(name)
     return found
