@@ -29,7 +29,7 @@ from .schedule import (
     select_visible,
     visibility_states,
 )
-from .state import BuildState, article_from_dict, diagnostics_from_json
+from .state import BuildState, article_from_dict, diagnostics_from_json, pack_articles
 from .versions import detector_version
 from .workers import run_tasks
 
@@ -71,10 +71,12 @@ def read_digests(paths: list[Path], shown: dict[Path, str]) -> dict[str, str]:
 
 
 class SourceReader:
-    """The reading task: one source in, its result and the detections it used out."""
+    """The reading task: one source in; out its display path, diagnostics, articles
+    (packed for the build state when ``packed``: the blocks as JSON text) and the
+    detections it made or used."""
 
-    def __init__(self, config: Config, tagger) -> None:
-        self.config, self.tagger = config, tagger
+    def __init__(self, config: Config, tagger, packed: bool) -> None:
+        self.config, self.tagger, self.packed = config, tagger, packed
 
     def prepare(self) -> None:
         """Load the parser, the detector's tables and every module reading needs."""
@@ -91,7 +93,8 @@ class SourceReader:
 
         path, digest, data = item
         result = process_file(Path(path), self.config, self.tagger, data, digest or None)
-        return result, self.tagger.cache.take_new()
+        articles = pack_articles(result.articles) if self.packed else list(result.articles)
+        return result.path, result.diagnostics, articles, self.tagger.cache.take_new()
 
 
 def collect(config: Config, *, state: BuildState | None = None, store: bool = True,
@@ -177,30 +180,31 @@ def _read_all(config: Config, state: BuildState | None, store: bool, paths: list
         to_process.append((str(path), digests[name], data))
     del stored
     if state is None or not store:
-        for result, _ in _process(config, to_process, state is not None, jobs, progress):
-            results[result.path] = (list(result.articles), list(result.diagnostics))
+        for path, problems, articles, _ in _process(config, to_process, state is not None,
+                                                    False, jobs, progress):
+            results[path] = (articles, list(problems))
         return results, damaged, len(to_process)
     with state.transaction():  # committed before rendering: workers read the blocks
-        for result, detections in _process(config, to_process, True, jobs, progress):
+        for path, problems, packed, detections in _process(config, to_process, True, True,
+                                                           jobs, progress):
             state.save_detections(detections)
-            articles = list(result.articles)
-            if not any(d.code in ("too-slow", "internal") for d in result.diagnostics):
+            articles = []  # a source with an error has none
+            if not any(d.code in ("too-slow", "internal") for d in problems):
                 # A slow moment on a busy machine must not stick until the file changes,
                 # nor a failure until the code does.
-                articles = state.put_source(result.path, digests[result.path], parsed,
-                                            articles, result.diagnostics)
-            results[result.path] = (articles, list(result.diagnostics))
+                articles = state.put_source(path, digests[path], parsed, packed, problems)
+            results[path] = (articles, list(problems))
         state.forget_sources(set(digests))
     return results, damaged, len(to_process)
 
 
-def _process(config: Config, items: list, cached: bool, jobs: int, progress):
-    """(SourceResult, detections) for each (path, digest, bytes) item, in order."""
+def _process(config: Config, items: list, cached: bool, packed: bool, jobs: int, progress):
+    """What ``SourceReader`` gives for each (path, digest, bytes) item, in order."""
     from .process import make_tagger
 
     if not items:
         return iter(())
-    task = SourceReader(config, make_tagger(config, cached=cached))
+    task = SourceReader(config, make_tagger(config, cached=cached), packed)
     return run_tasks(task, items, len(items), jobs, progress, "read")
 
 

@@ -204,16 +204,15 @@ class BuildState:
             (fingerprint,))
         return {path: (digest, articles, problems) for path, digest, articles, problems in rows}
 
-    def put_source(self, path: str, digest: str, fingerprint: str, articles, diagnostics
-                   ) -> list[Article]:
-        """Store what ``path`` gave; return its articles with blocks loaded on demand."""
-        summaries = []
+    def put_source(self, path: str, digest: str, fingerprint: str,
+                   packed: list[tuple[dict, str]], diagnostics) -> list[Article]:
+        """Store what ``path`` gave (its articles as ``pack_articles`` made them); return
+        its articles with blocks loaded on demand."""
+        summaries = [summary for summary, _ in packed]
         self.connection.execute("DELETE FROM blocks WHERE path = ?", (path,))
-        for article in articles:
-            self.connection.execute(
-                "INSERT INTO blocks VALUES (?, ?, ?, ?)",
-                (path, article.lang, digest, blocks_to_json(article.blocks)))
-            summaries.append(article_to_dict(article))
+        self.connection.executemany(
+            "INSERT INTO blocks VALUES (?, ?, ?, ?)",
+            ((path, summary["lang"], digest, blocks) for summary, blocks in packed))
         self.connection.execute(
             "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?)",
             (path, digest, fingerprint, _json(summaries),
@@ -276,6 +275,13 @@ def load_blocks(database: str, path: str, lang: str, digest: str) -> tuple[Block
 def _json(data) -> str:
     """Compact JSON text."""
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def pack_articles(articles) -> list[tuple[dict, str]]:
+    """Articles as (summary, blocks as JSON text), ready to store: made in the worker
+    that read them, so the main process never holds their blocks."""
+    return [(article_to_dict(article), blocks_to_json(article.blocks))
+            for article in articles]
 
 
 def blocks_to_json(blocks) -> str:
