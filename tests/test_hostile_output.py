@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -203,6 +204,11 @@ def test_three_builds_at_once_all_succeed_with_one_builds_output(tmp_path, siteg
         assert [p.returncode for p in builds] == [0, 0, 0], [err for _, err in results]
     assert tree_digest(site / "output") == tree_digest(reference / "output")
     assert not list((site / "output").rglob("*.tmp"))
+    # The build state is whole and agrees with the output: the next build has nothing to do.
+    with sqlite3.connect(site / ".cache" / "build.db") as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    code, stdout, stderr = run_build(site)
+    assert code == 0 and "0 written" in stdout + stderr
 
 
 def hold_lock(site: Path) -> int:
