@@ -16,10 +16,10 @@ $(STAMP): pyproject.toml
 build: $(STAMP)
 	$(BIN)/bilingual build
 
-## test: lint and run the test suite
+## test: lint and run the test suite (on every core)
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 ## validators: the Nu Html Checker and axe-core for the test suite (needs npm; Chromium and
 ## Java come from Debian: apt-get install chromium default-jre-headless)
