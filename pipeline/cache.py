@@ -7,6 +7,7 @@ never detected twice across builds, and a new detector version never reuses old 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 from .detectors import Detection
 from .state import reader
@@ -26,8 +27,9 @@ class DetectionCache:
         self._new: dict[str, list] = {}  #: key → [lang, log odds] since ``take_new``
         self.hits = 0
         self.misses = 0
-        #: False once the database is known to hold no detections: no lookups then.
-        self._stored = database is not None
+        #: False when the database holds no detections (a first build): no lookups then.
+        self._stored = database is not None and reader(database).execute(
+            "SELECT 1 FROM detections LIMIT 1").fetchone() is not None
 
     def _key(self, text: str) -> str:
         """Stable key for a text under this detector version."""
@@ -37,17 +39,12 @@ class DetectionCache:
         """The stored entry for ``key``, if the database has one."""
         if not self._stored:
             return None
-        connection = reader(self.database)
-        row = connection.execute("SELECT lang, log_odds FROM detections WHERE key = ?",
-                                 (key,)).fetchone()
-        if row is None and self.misses == 0 and self.hits == 0:
-            self._stored = connection.execute(
-                "SELECT 1 FROM detections LIMIT 1").fetchone() is not None
+        row = reader(self.database).execute(
+            "SELECT lang, log_odds FROM detections WHERE key = ?", (key,)).fetchone()
         return list(row) if row else None
 
-    def get(self, text: str) -> Detection | None:
-        """The detection of ``text`` made earlier, if any."""
-        key = self._key(text)
+    def _found(self, key: str) -> Detection | None:
+        """The detection stored under ``key``, if any (counted as a hit or a miss)."""
         entry = self._new.get(key) or self._lookup(key)
         if entry is None:
             self.misses += 1
@@ -56,10 +53,23 @@ class DetectionCache:
         self._new[key] = entry  # stored again, so the ones in use are never evicted
         return Detection(entry[0], entry[1])
 
+    def get(self, text: str) -> Detection | None:
+        """The detection of ``text`` made earlier, if any."""
+        return self._found(self._key(text))
+
     def put(self, text: str, detection: Detection) -> None:
         """Remember the detection of ``text``."""
+        self._new[self._key(text)] = [detection.lang, detection.log_odds]
+
+    def detection(self, text: str, detect: Callable[[str], Detection]) -> Detection:
+        """The detection of ``text``: remembered, or made by ``detect`` and remembered
+        (one hash of the text either way)."""
         key = self._key(text)
-        self._new[key] = [detection.lang, detection.log_odds]
+        found = self._found(key)
+        if found is None:
+            found = detect(text)
+            self._new[key] = [found.lang, found.log_odds]
+        return found
 
     def take_new(self) -> dict[str, list]:
         """The entries made or looked up since the last call, to store."""

@@ -118,14 +118,19 @@ def collect(config: Config, *, state: BuildState | None = None, store: bool = Tr
                         "the articles folder does not exist",
                         "create it, or point 'paths.articles' / --articles at your articles")
         return Collection([], [problem], [])
+    opened = None  # a state this call opens, it closes (blocks then load on their own)
     if state is None:
-        state = BuildState.open(config.cache, create=False) if use_cache else None
+        state = opened = BuildState.open(config.cache, create=False) if use_cache else None
         store = False
     paths, links = scan if scan is not None else scan_sources(config.articles)
     shown = display_paths(paths, config)
     digests = dict(digests or {})
-    results, damaged, processed = _read_all(config, state, store, paths, shown, digests,
-                                            jobs, progress)
+    try:
+        results, damaged, processed = _read_all(config, state, store, paths, shown,
+                                                digests, jobs, progress)
+    finally:
+        if opened is not None:
+            opened.close()
     diagnostics = [d for path in paths for d in results[shown[path]][1]]
     diagnostics += _passed_over(config, links)
     if not paths:

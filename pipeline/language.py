@@ -72,12 +72,7 @@ class LanguageTagger:
 
     def detect(self, text: str) -> Detection:
         """Detect ``text``, answering from the cache when it was seen before."""
-        cached = self.cache.get(text)
-        if cached is not None:
-            return cached
-        detection = self.detector.detect(text)
-        self.cache.put(text, detection)
-        return detection
+        return self.cache.detection(text, self.detector.detect)
 
 
 def _is_weak(block: Block) -> bool:

@@ -20,6 +20,8 @@ and the cache entries are self-checking (digest and fingerprint in every row).
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 import functools
 import json
 import os
@@ -313,12 +315,15 @@ def diagnostics_from_json(text: str) -> list[Diagnostic]:
     return [diagnostic_from_list(d) for d in json.loads(text)]
 
 
+#: The Article fields a stored summary keeps: all but the blocks (stored apart) and
+#: ``scheduled_for`` (set by each build from its own "now").
+_SUMMARY_FIELDS = tuple(f.name for f in dataclasses.fields(Article)
+                        if f.name not in ("blocks", "scheduled_for"))
+
+
 def article_to_dict(article: Article) -> dict:
     """An Article without its blocks as JSON-ready data."""
-    import dataclasses
-
-    data = {f.name: getattr(article, f.name) for f in dataclasses.fields(Article)
-            if f.name not in ("blocks", "scheduled_for")}
+    data = {name: getattr(article, name) for name in _SUMMARY_FIELDS}
     data["tags"] = list(article.tags)
     data["date"] = article.date.isoformat() if article.date else None
     data["publish_at"] = article.publish_at.isoformat() if article.publish_at else None
@@ -327,8 +332,6 @@ def article_to_dict(article: Article) -> dict:
 
 def article_from_dict(data: dict, database: str, digest: str) -> Article:
     """An Article from ``article_to_dict`` whose blocks load from ``database`` on use."""
-    import datetime
-
     return Article(**{
         **data, "tags": tuple(data["tags"]),
         "date": datetime.date.fromisoformat(data["date"]) if data["date"] else None,

@@ -117,13 +117,19 @@ def test_a_link_to_a_folder_inside_is_not_followed_either(tmp_path):
     assert tree_digest(output / "sv") == swedish
 
 
+def _english_moved_behind_a_link(site: Path, tmp_path: Path) -> Path:
+    """Move output/en out of the site and leave a link to it in its place; return where
+    it went."""
+    elsewhere = tmp_path / "elsewhere"
+    (site / "output" / "en").rename(elsewhere)
+    (site / "output" / "en").symlink_to(elsewhere, target_is_directory=True)
+    return elsewhere
+
+
 def test_pruning_never_follows_a_link_to_delete(tmp_path):
     """A removed article's old page is pruned, but not through a link someone put there."""
     site = make_site(tmp_path)
-    output = site / "output"
-    elsewhere = tmp_path / "elsewhere"
-    (output / "en").rename(elsewhere)
-    (output / "en").symlink_to(elsewhere, target_is_directory=True)
+    elsewhere = _english_moved_behind_a_link(site, tmp_path)
     (site / "articles" / "cycle-path.en.md").unlink()
     code, report, _ = build(site)
     assert code == 1 and "output/en" in blocked(report)
@@ -147,10 +153,7 @@ def test_after_the_obstacle_is_gone_the_next_build_writes_what_it_could_not(tmp_
 
 def test_check_reads_nothing_through_a_link(tmp_path):
     site = make_site(tmp_path)
-    output = site / "output"
-    elsewhere = tmp_path / "elsewhere"
-    (output / "en").rename(elsewhere)
-    (output / "en").symlink_to(elsewhere, target_is_directory=True)
+    _english_moved_behind_a_link(site, tmp_path)
     code, report, _ = build(site, "--check")
     assert code == 1
     assert "output/en" in blocked(report) and EN_PAGE in report["missing"]
