@@ -19,7 +19,7 @@ build: $(STAMP)
 ## test: lint and run the test suite (on every core)
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n auto
+	$(BIN)/python -m pytest -n auto --dist worksteal
 
 ## validators: the Nu Html Checker and axe-core for the test suite (needs npm; Chromium and
 ## Java come from Debian: apt-get install chromium default-jre-headless)
