@@ -6,14 +6,14 @@ the build renders only the outputs whose inputs changed (see ``input_key``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from jinja2 import Environment
 
 from .diagnostics import Diagnostic, warning
 from .feeds import render_feed, render_robots, render_sitemap
 from .manifest import fingerprint
-from .model import ArticleSet, Config, OutputFile
+from .model import Article, ArticleSet, Config, OutputFile
 from .render import (
     FEED_FILES,
     Urls,
@@ -24,8 +24,12 @@ from .render import (
     summary_languages,
 )
 
-#: What an output depends on besides the global fingerprint.
-ALL_SOURCES = "*"
+#: ``depends`` of the outputs that list every article (indexes, sitemap): they are
+#: made from the articles' summaries alone (see ``listing_digest``), not their bodies.
+LISTING = "*"
+#: The Article fields no list shows: an edit to an article's body changes only these.
+_UNLISTED = frozenset({"blocks", "word_count", "title_line"})
+_LISTED = tuple(f.name for f in fields(Article) if f.name not in _UNLISTED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +40,8 @@ class PlannedOutput:
     kind: str  #: article, index, root, stylesheet, feed, sitemap or robots
     lang: str | None = None  #: the page's or feed's language
     key: str | None = None  #: translation key (articles) or feed format (feeds)
-    depends: tuple[str, ...] = ()  #: sources whose bytes it depends on; ("*",) for all
+    depends: tuple[str, ...] = ()  #: sources whose bytes it depends on; (LISTING,) for
+    #: the summaries of every article
 
 
 def plan_outputs(config: Config, sets: list[ArticleSet]) -> list[PlannedOutput]:
@@ -44,7 +49,7 @@ def plan_outputs(config: Config, sets: list[ArticleSet]) -> list[PlannedOutput]:
     urls = Urls(config.base_url)
     planned = [PlannedOutput(urls.index_path(None), "root"),
                PlannedOutput("assets/style.css", "stylesheet"),
-               PlannedOutput("sitemap.xml", "sitemap", depends=(ALL_SOURCES,)),
+               PlannedOutput("sitemap.xml", "sitemap", depends=(LISTING,)),
                PlannedOutput("robots.txt", "robots")]
     for article_set in sets:
         sources = tuple(sorted({a.source for a in article_set.variants.values()}))
@@ -53,7 +58,7 @@ def plan_outputs(config: Config, sets: list[ArticleSet]) -> list[PlannedOutput]:
                                          article_set.key, sources))
     for lang in config.languages:
         planned.append(PlannedOutput(urls.index_path(lang), "index", lang,
-                                     depends=(ALL_SOURCES,)))
+                                     depends=(LISTING,)))
         in_language = tuple(sorted({s.variants[lang].source for s in sets
                                     if lang in s.variants}))
         for kind, name in FEED_FILES.items():
@@ -61,11 +66,23 @@ def plan_outputs(config: Config, sets: list[ArticleSet]) -> list[PlannedOutput]:
     return sorted(planned, key=lambda p: p.path)
 
 
+def listing_digest(sets: list[ArticleSet]) -> str:
+    """A hash of what the lists of articles show: every listed field of every article
+    and which variants only summarise, so that an edit further down an article's body
+    renders its pages again but not the indexes and the sitemap."""
+    parts = []
+    for article_set in sets:
+        parts.append(f"{article_set.key}|{sorted(summary_languages(article_set))}")
+        for article in article_set.variants.values():
+            parts.append(repr([(name, getattr(article, name)) for name in _LISTED]))
+    return fingerprint(*parts)
+
+
 def input_key(planned: PlannedOutput, global_fingerprint: str, digests: dict[str, str],
-              all_sources_digest: str) -> str:
+              listing: str) -> str:
     """A hash of everything ``planned`` is made from: equal keys, equal bytes."""
-    if planned.depends == (ALL_SOURCES,):
-        inputs = [all_sources_digest]
+    if planned.depends == (LISTING,):
+        inputs = [listing]
     else:
         inputs = [f"{source}:{digests.get(source, '')}" for source in planned.depends]
     return fingerprint(global_fingerprint, planned.path, planned.kind, planned.lang or "",
@@ -91,8 +108,8 @@ def plan_build(config: Config, collection, previous, site: str, check: bool) -> 
     effective = {source: digest + (f"|{collection.states[source]}"
                                    if source in collection.states else "")
                  for source, digest in collection.digests.items()}
-    every = fingerprint(*(f"{k}:{v}" for k, v in sorted(effective.items())))
-    keys = {p.path: input_key(p, site, effective, every) for p in planned}
+    listing = listing_digest(collection.sets)
+    keys = {p.path: input_key(p, site, effective, listing) for p in planned}
     chosen = [i for i, p in enumerate(planned) if check
               or getattr(previous.outputs.get(p.path), "key", None) != keys[p.path]
               or not previous.intact(config.output, p.path)]

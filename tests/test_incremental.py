@@ -35,7 +35,7 @@ def test_rebuild_without_changes_parses_and_renders_nothing(site):
     assert set(second["timings"]) >= {"scan", "verify", "total"}
 
 
-def test_one_changed_article_rerenders_its_pages_and_the_lists_that_show_it(site):
+def test_an_edit_to_an_article_body_rerenders_its_page_and_feeds_but_no_list(site):
     build_json(site)
     source = site / "articles" / "klimatveckan.md"
     source.write_text(source.read_text(encoding="utf-8").replace(
@@ -44,15 +44,35 @@ def test_one_changed_article_rerenders_its_pages_and_the_lists_that_show_it(site
     assert code == 0
     assert report["counts"]["sources_processed"] == 1
     assert report["counts"]["sources_reused"] == 3
+    # The indexes and the sitemap show titles, dates and summaries: none of them changed.
+    assert sorted(report["rendered"]) == [
+        "sv/atom.xml", "sv/feed.json",
+        "sv/klimatveckan-samlade-unga-fran-tre-lander/index.html",
+        "sv/rss.xml",
+    ]
+    assert "sv/klimatveckan-samlade-unga-fran-tre-lander/index.html" in report["written"]
+
+
+def test_a_new_title_rerenders_every_list_that_shows_it(site):
+    build_json(site)
+    source = site / "articles" / "klimatveckan.md"
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        "title: Klimatveckan samlade unga från tre länder",
+        "title: Klimatveckan samlade unga från fyra länder"), encoding="utf-8")
+    code, report, _ = build_json(site)
+    assert code == 0
     assert sorted(report["rendered"]) == [
         "en/index.html",  # lists it under "Only in Swedish"
         "sitemap.xml",
         "sv/atom.xml", "sv/feed.json",
         "sv/index.html",
-        "sv/klimatveckan-samlade-unga-fran-tre-lander/index.html",
+        "sv/klimatveckan-samlade-unga-fran-fyra-lander/index.html",
         "sv/rss.xml",
     ]
-    assert "sv/klimatveckan-samlade-unga-fran-tre-lander/index.html" in report["written"]
+    index = (site / "output" / "sv" / "index.html").read_text(encoding="utf-8")
+    assert "Klimatveckan samlade unga från fyra länder" in index
+    assert "från tre länder" not in (site / "output" / "en" / "index.html").read_text(
+        encoding="utf-8")
 
 
 def test_a_template_change_rerenders_everything_that_uses_it(site):
