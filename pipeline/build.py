@@ -12,6 +12,7 @@ import time
 
 from .collect import collect, parse_fingerprint, read_digests
 from .display import display_path, display_paths
+from .filehashes import FileHashes
 from .manifest import Manifest, fingerprint, sha256
 from .model import BuildReport, Config
 from .read import scan_sources
@@ -96,14 +97,16 @@ def _build(config: Config, state: BuildState | None, check: bool, jobs: int, pro
                            "checked again")
     site = site_fingerprint(config)
     scan = scan_sources(config.articles) if config.articles.is_dir() else ([], [])
+    hashes = FileHashes(state.file_hashes() if state and not check else {})
     # Hashing every source first only pays when the last build may still be right;
     # otherwise reading hashes each source as it reads it.
-    digests = (read_digests(scan[0], display_paths(scan[0], config))
+    digests = (read_digests(scan[0], display_paths(scan[0], config), hashes)
                if previous.fingerprint == site and not check else None)
     lap("scan")
-    if digests and nothing_changed(previous, config, site, digests, visibility):
+    on_disk = nothing_changed(previous, config, site, digests, visibility)
+    if on_disk is not None:
         lap("verify")  # nothing changed: no parsing, no detection, no rendering
-        return unchanged_report(previous, config, lap.timings)
+        return unchanged_report(previous, config, on_disk, lap.timings)
 
     from .finish import check_report, finish_build  # rendering loads only when needed
     from .generate import make_outputs
@@ -111,7 +114,7 @@ def _build(config: Config, state: BuildState | None, check: bool, jobs: int, pro
     from .suggest import suggest_translations
 
     collection = collect(config, state=state, store=not check, jobs=jobs, progress=progress,
-                         digests=digests, scan=scan, visibility=visibility)
+                         hashes=hashes, scan=scan, visibility=visibility)
     lap("read")
     if not config.articles.is_dir():
         return BuildReport(tuple(collection.diagnostics), (), (), 0, (), timings=lap.timings)

@@ -16,9 +16,10 @@ from pathlib import Path
 
 from . import __version__
 from .characters import printable
-from .diagnostics import Diagnostic, error, info, warning
+from .diagnostics import Diagnostic, diagnostics_from_json, error, info, warning
 from .display import display_path, display_paths
-from .manifest import fingerprint, sha256
+from .filehashes import FileHashes
+from .manifest import fingerprint
 from .model import Article, Config
 from .read import scan_sources
 from .schedule import (
@@ -29,7 +30,7 @@ from .schedule import (
     select_visible,
     visibility_states,
 )
-from .state import BuildState, article_from_dict, diagnostics_from_json, pack_articles
+from .state import BuildState, article_from_dict, pack_articles
 from .versions import detector_version
 from .workers import run_tasks
 
@@ -46,6 +47,8 @@ class Collection:
     diagnostics: list  #: every Diagnostic from every source and from pairing
     failed: list  #: display paths of sources that could not be built
     digests: dict = field(default_factory=dict)  #: source display path → sha256 of its bytes
+    #: display path → (signature, sha256) of the sources to recognise unread next time
+    signatures: dict = field(default_factory=dict)
     processed: int = 0  #: sources parsed and detected in this run
     reused: int = 0  #: sources whose results came from the build state
     held: list[HeldBack] = field(default_factory=list)  #: drafts and scheduled, left out
@@ -59,15 +62,13 @@ def parse_fingerprint(config: Config) -> str:
                        ",".join(config.languages), f"html={config.allow_html}")
 
 
-def read_digests(paths: list[Path], shown: dict[Path, str]) -> dict[str, str]:
-    """sha256 of every source's bytes ("" for a file that cannot be read)."""
-    digests = {}
+def read_digests(paths: list[Path], shown: dict[Path, str], hashes: FileHashes
+                 ) -> dict[str, str]:
+    """sha256 of every source's bytes ("" for a file that cannot be read); a file that
+    shows the signature ``hashes`` kept for it is not read."""
     for path in paths:
-        try:
-            digests[shown[path]] = sha256(path.read_bytes())
-        except OSError:
-            digests[shown[path]] = ""
-    return digests
+        hashes.digest(path, shown[path])
+    return hashes.digests
 
 
 class SourceReader:
@@ -98,15 +99,16 @@ class SourceReader:
 
 
 def collect(config: Config, *, state: BuildState | None = None, store: bool = True,
-            use_cache: bool = True, jobs: int = 1, progress=None, digests: dict | None = None,
-            scan: tuple | None = None, visibility: Visibility | None = None) -> Collection:
+            use_cache: bool = True, jobs: int = 1, progress=None,
+            hashes: FileHashes | None = None, scan: tuple | None = None,
+            visibility: Visibility | None = None) -> Collection:
     """Read, parse, tag and pair every source; unchanged sources come from ``state``.
 
     With ``store`` what was read is stored in ``state``, and articles keep only their
     summaries in memory (the build). Without a ``state``, the site's build state is
     used if there is one, and nothing is stored (``status``, ``newsletter``);
-    ``use_cache=False`` reads every source afresh. ``digests`` (display
-    path → sha256) and ``scan`` may come from the caller, who had to hash the files
+    ``use_cache=False`` reads every source afresh. ``hashes`` (with the digests
+    found so far) and ``scan`` may come from the caller, who had to hash the files
     anyway. Drafts and articles whose moment has not come are held back unless
     ``visibility`` asks for them (default: published articles only, "now" from
     ``build_now``).
@@ -124,10 +126,10 @@ def collect(config: Config, *, state: BuildState | None = None, store: bool = Tr
         store = False
     paths, links = scan if scan is not None else scan_sources(config.articles)
     shown = display_paths(paths, config)
-    digests = dict(digests or {})
+    hashes = hashes or FileHashes()
     try:
         results, damaged, processed = _read_all(config, state, store, paths, shown,
-                                                digests, jobs, progress)
+                                                hashes, jobs, progress)
     finally:
         if opened is not None:
             opened.close()
@@ -148,29 +150,27 @@ def collect(config: Config, *, state: BuildState | None = None, store: bool = Tr
     diagnostics += state_notes(config, (state.notes if state and store else [])
                                + [f"the saved result of {s} was damaged; it is read again"
                                   for s in damaged[:3]])
-    return Collection(sets, diagnostics, failed, digests, processed, len(paths) - processed,
+    return Collection(sets, diagnostics, failed, hashes.digests, hashes.signatures,
+                      processed, len(paths) - processed,
                       held, visibility_states(shown_articles, held),
                       next_change(every_article, visibility, config.timezone))
 
 
 def _read_all(config: Config, state: BuildState | None, store: bool, paths: list[Path],
-              shown: dict, digests: dict, jobs: int, progress
+              shown: dict, hashes: FileHashes, jobs: int, progress
               ) -> tuple[dict[str, tuple[list[Article], list]], list[str], int]:
     """Every source's (articles, diagnostics) by display path, the sources whose stored
-    result was damaged, and how many were processed. Fills in ``digests``."""
+    result was damaged, and how many were processed. Fills in ``hashes``."""
     parsed = parse_fingerprint(config)
     stored = state.cached_sources(parsed) if state is not None else {}
     results: dict[str, tuple[list[Article], list]] = {}
     damaged, to_process, kept = [], [], 0
+    digests = hashes.digests
     for path in paths:
         name = shown[path]
         data = None
         if name not in digests:
-            try:
-                data = path.read_bytes()
-                digests[name] = sha256(data)
-            except OSError:
-                digests[name] = ""
+            data = hashes.read(path, name)[0]
         hit = stored.get(name)
         if hit is not None and hit[0] == digests[name] and digests[name]:
             try:

@@ -59,3 +59,21 @@ class ContentError(Exception):
     def __init__(self, diagnostic: Diagnostic) -> None:
         super().__init__(diagnostic.format())
         self.diagnostic = diagnostic
+
+
+def diagnostic_to_list(diagnostic: Diagnostic) -> list:
+    """A Diagnostic as a JSON list."""
+    return [diagnostic.path, diagnostic.line, diagnostic.severity, diagnostic.code,
+            diagnostic.message, diagnostic.hint]
+
+
+def diagnostic_from_list(data: list) -> Diagnostic:
+    """The inverse of ``diagnostic_to_list``."""
+    return Diagnostic(*data)
+
+
+def diagnostics_from_json(text: str) -> list[Diagnostic]:
+    """Diagnostics stored as a JSON list of lists."""
+    import json
+
+    return [diagnostic_from_list(d) for d in json.loads(text)]

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import time
 
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, diagnostic_to_list
 from .display import display_path
 from .manifest import Manifest, OutputRecord
 from .model import BuildReport, Config
 from .output_problems import blocked_diagnostics, failure_diagnostics
 from .outputs import Plan, content_warnings
-from .state import BuildState, diagnostic_to_list
+from .state import BuildState
 from .suggest import suggestion_to_dict
 from .unchanged import held_to_list
 from .write import files_below, prune
@@ -83,6 +83,7 @@ def finish_build(config: Config, state: BuildState, previous: Manifest, collecti
     with state.transaction():  # the record and the history, together or not at all
         record.save(state, config.output, previous)
         state.record_history(collection.digests, time.time())  # for `bilingual status`
+        state.save_file_hashes(collection.signatures)
     lap("save")
     rendered = set(outcomes.rendered)
     skipped = sorted(planned - rendered - not_written)

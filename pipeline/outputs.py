@@ -7,6 +7,7 @@ the build renders only the outputs whose inputs changed (see ``input_key``).
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from operator import attrgetter
 
 from jinja2 import Environment
 
@@ -70,12 +71,11 @@ def listing_digest(sets: list[ArticleSet]) -> str:
     """A hash of what the lists of articles show: every listed field of every article
     and which variants only summarise, so that an edit further down an article's body
     renders its pages again but not the indexes and the sitemap."""
-    parts = []
-    for article_set in sets:
-        parts.append(f"{article_set.key}|{sorted(summary_languages(article_set))}")
-        for article in article_set.variants.values():
-            parts.append(repr([(name, getattr(article, name)) for name in _LISTED]))
-    return fingerprint(*parts)
+    listed = attrgetter(*_LISTED)
+    return fingerprint(repr(_LISTED), repr([
+        (article_set.key, sorted(summary_languages(article_set)),
+         [listed(article) for article in article_set.variants.values()])
+        for article_set in sets]))
 
 
 def input_key(planned: PlannedOutput, global_fingerprint: str, digests: dict[str, str],

@@ -12,7 +12,6 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from .diagnostics import Diagnostic
-from .suggest import suggestion_to_dict, suggestions_by_key
 
 if TYPE_CHECKING:  # `build` prints reports without loading parsing and detection
     from .process import SourceResult
@@ -134,7 +133,7 @@ def build_report_json(report, seconds: float) -> str:
         "extra": list(report.extra), "missing": list(report.missing),
         "stale": list(report.stale), "failed": list(report.failed),
         "held": [held_view(h) for h in report.held],
-        "suggestions": [suggestion_to_dict(s) for s in report.suggestions],
+        "suggestions": [_suggestion_to_dict(s) for s in report.suggestions],
         "diagnostics": [{"path": d.path, **diagnostic_view(d)} for d in report.diagnostics],
         "timings": {**report.timings, "total": round(seconds, 4)},
     }, ensure_ascii=False, indent=2)
@@ -145,6 +144,8 @@ def status_report_json(rows, suggestions) -> str:
     README): one object per article, from ``status.translation_status`` rows."""
     # Still one row per article: each row names the articles it looks like a translation
     # of, so CI scripts reading rows keep working.
+    from .suggest import suggestions_by_key  # loads the text features: not for `build`
+
     related = suggestions_by_key(suggestions)
     return json.dumps([{
         "key": r.key, "title": r.title, "languages": list(r.languages),
@@ -153,3 +154,11 @@ def status_report_json(rows, suggestions) -> str:
         "published": r.published, "held": [held_view(h) for h in r.held],
         "looks_like_translation_of": related.get(r.key, [])}
         for r in rows], ensure_ascii=False, indent=2)
+
+
+def _suggestion_to_dict(suggestion) -> dict:
+    """``suggest.suggestion_to_dict``, imported only when there is a suggestion: finding
+    them loads the text features, which a build with nothing to do never needs."""
+    from .suggest import suggestion_to_dict
+
+    return suggestion_to_dict(suggestion)

@@ -10,9 +10,12 @@
   as inputs, what it reported, and every file it wrote there (the hash of what made it,
   its size and modification time), so an unchanged output is never rendered again and
   only files the pipeline wrote are ever pruned;
-- ``history``: when each source's bytes were first seen, for ``bilingual status``.
+- ``history``: when each source's bytes were first seen, for ``bilingual status``;
+- ``file_hashes``: each source's hash beside its size and times, so an untouched file
+  is not read again to find that it did not change (``pipeline.filehashes``).
 
-Hashes decide what changed, never modification times. The caches (sources, blocks,
+Hashes decide what changed; a file's times only spare reading a file that shows exactly
+the signature it had when it was hashed (and had settled then). The caches (sources, blocks,
 detections) are committed when reading ends, the build record in one transaction at the
 end: a build killed at any moment leaves the database as one of the two builds left it,
 and the cache entries are self-checking (digest and fingerprint in every row).
@@ -30,11 +33,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .diagnostics import Diagnostic
+from .diagnostics import diagnostic_to_list
 from .model import Article, Block, Span
 
 #: Bumped whenever a table changes shape: an older database is then rebuilt.
-SCHEMA = 1
+SCHEMA = 2
 FILE_NAME = "build.db"
 #: The detections table never holds more rows than this (about 20 MB); the oldest go
 #: first, and a build re-inserts the ones it used, so those in use stay.
@@ -56,6 +59,8 @@ CREATE TABLE outputs (folder TEXT NOT NULL, path TEXT NOT NULL, key TEXT NOT NUL
     size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, PRIMARY KEY (folder, path))
     WITHOUT ROWID;
 CREATE TABLE history (path TEXT PRIMARY KEY, digest TEXT NOT NULL, seen REAL NOT NULL);
+CREATE TABLE file_hashes (path TEXT PRIMARY KEY, signature TEXT NOT NULL,
+    digest TEXT NOT NULL) WITHOUT ROWID;
 """
 
 #: One connection per process and database file: forked workers open their own (a
@@ -241,6 +246,23 @@ class BuildState:
                 "DELETE FROM detections WHERE rowid IN (SELECT rowid FROM detections "
                 "ORDER BY rowid LIMIT ?)", (count - MAX_DETECTIONS,))
 
+    # --- file hashes ------------------------------------------------------------------
+
+    def file_hashes(self) -> dict[str, tuple[str, str]]:
+        """Every kept (signature, sha256) by display path."""
+        return {path: (sig, digest) for path, sig, digest in
+                self.connection.execute("SELECT path, signature, digest FROM file_hashes")}
+
+    def save_file_hashes(self, kept: dict[str, tuple[str, str]]) -> None:
+        """Make the table hold ``kept``, writing only the rows that change."""
+        known = self.file_hashes()
+        self.connection.executemany("DELETE FROM file_hashes WHERE path = ?",
+                                    [(path,) for path in sorted(set(known) - set(kept))])
+        self.connection.executemany(
+            "INSERT OR REPLACE INTO file_hashes VALUES (?, ?, ?)",
+            [(path, *entry) for path, entry in sorted(kept.items())
+             if known.get(path) != entry])
+
     # --- history ----------------------------------------------------------------------
 
     def record_history(self, digests: dict[str, str], now: float) -> dict[str, float]:
@@ -297,22 +319,6 @@ def blocks_from_json(text: str) -> tuple[Block, ...]:
     """The inverse of ``blocks_to_json``."""
     return tuple(Block(*head, spans=tuple(Span(*span) for span in spans))
                  for *head, spans in json.loads(text))
-
-
-def diagnostic_to_list(diagnostic: Diagnostic) -> list:
-    """A Diagnostic as a JSON list."""
-    return [diagnostic.path, diagnostic.line, diagnostic.severity, diagnostic.code,
-            diagnostic.message, diagnostic.hint]
-
-
-def diagnostic_from_list(data: list) -> Diagnostic:
-    """The inverse of ``diagnostic_to_list``."""
-    return Diagnostic(*data)
-
-
-def diagnostics_from_json(text: str) -> list[Diagnostic]:
-    """Diagnostics stored as a JSON list of lists."""
-    return [diagnostic_from_list(d) for d in json.loads(text)]
 
 
 #: The Article fields a stored summary keeps: all but the blocks (stored apart) and

@@ -12,8 +12,9 @@ from __future__ import annotations
 import os
 import re
 import stat
-import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import count
 from pathlib import Path
 
 from .folders import walk_entries
@@ -80,18 +81,34 @@ def find_obstacle(root: str, name: str, clear: set[str] | None = None
 
 
 def write_atomic(target: Path, content: bytes) -> None:
-    """Replace ``target`` with ``content`` via a temporary file and a rename."""
+    """Replace ``target`` with ``content`` via a temporary file beside it and a rename,
+    so a reader sees the old bytes or the new ones, never half of them."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
-                                         suffix=".tmp")
+    handle, temporary = _create_temporary(target)
     try:
         with os.fdopen(handle, "wb") as stream:
+            os.fchmod(handle, 0o644)  # readable by a web server, whatever the umask
             stream.write(content)
-        os.chmod(temporary, 0o644)
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _create_temporary(target: Path) -> tuple[int, str]:
+    """A new file ``.<name>.<8 characters>.tmp`` beside ``target``, opened for writing.
+
+    The characters come from the process id and a counter (what tempfile's random names
+    cost shows in a build of thousands of pages); O_EXCL never opens another's file."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        token = f"{(os.getpid() << 16 | next(_COUNTER)) & 0xFFFFFFFF:08x}"
+        temporary = os.path.join(target.parent, f".{target.name}.{token}.tmp")
+        try:
+            return os.open(temporary, flags, 0o600), temporary
+        except FileExistsError:
+            continue  # left by a process that had this id before: take the next name
+    raise FileExistsError(f"no free temporary name beside {target}")
 
 
 def write_outputs(output: Path, files: list[OutputFile], blocked: list[Blocked] | None = None
@@ -169,6 +186,7 @@ def prune(output: Path, names: list[str]) -> list[str]:
 
 #: Names write_atomic gives its temporary files (see tempfile.mkstemp).
 _TEMPORARY = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
+_COUNTER = count()  #: numbers the temporary files of this process
 
 
 #: Newsletters live in output/newsletter/ but are not part of the site build.
@@ -182,7 +200,24 @@ def files_below(output: Path, *, remove_temporaries: bool = False) -> set[str]:
     lock: another build's temporaries look the same).
 
     Links to folders are neither listed nor followed, as ``os.walk`` does."""
-    found: set[str] = set()
+    return {name for name, _ in _files(output, remove_temporaries)}
+
+
+def sizes_below(output: Path) -> dict[str, tuple[int, int]]:
+    """``files_below`` with each file's size and modification time (ns), in one walk;
+    a link that leads nowhere is left out."""
+    found = {}
+    for name, entry in _files(output, False):
+        try:
+            status = entry.stat()
+        except OSError:
+            continue
+        found[name] = (status.st_size, status.st_mtime_ns)
+    return found
+
+
+def _files(output: Path, remove_temporaries: bool) -> Iterator[tuple[str, os.DirEntry]]:
+    """The walk of ``files_below``: (posix path, entry) of each file it lists."""
     for name, entry in walk_entries(
             str(output), lambda name, _: remove_temporaries or name + "/" != NEWSLETTER_FOLDER):
         if entry.is_dir():
@@ -192,5 +227,4 @@ def files_below(output: Path, *, remove_temporaries: bool = False) -> set[str]:
                     and not entry.is_symlink()):
                 Path(entry.path).unlink(missing_ok=True)
         elif not name.startswith(NEWSLETTER_FOLDER):
-            found.add(name)
-    return found
+            yield name, entry
