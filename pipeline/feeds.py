@@ -16,7 +16,15 @@ from jinja2 import Environment
 from markupsafe import escape
 
 from .model import Article, ArticleSet, Config, OutputFile
-from .render import FEED_FILES, UI_TEXT, Urls, article_body_html, language_name, sort_key
+from .render import (
+    FEED_FILES,
+    UI_TEXT,
+    Urls,
+    article_body_html,
+    language_name,
+    render_bytes,
+    sort_key,
+)
 
 
 def rfc3339(date: datetime.date) -> str:
@@ -135,10 +143,14 @@ def render_sitemap(environment: Environment, config: Config, sets: list[ArticleS
     for article_set in sets:
         paths = {lang: urls.article_path(a) for lang, a in article_set.variants.items()}
         default = paths.get(config.default_language, next(iter(paths.values())))
-        for lang, article in article_set.variants.items():
-            entries.append(_sitemap_entry(urls, paths[lang], paths, default, article.date))
-    sitemap = environment.get_template("sitemap.xml").render(entries=entries)
-    return OutputFile("sitemap.xml", sitemap.encode("utf-8"))
+        links = _alternate_links(urls, paths, default)  # one list for all its variants
+        # The links list the variants first, in order, then x-default.
+        for link, article in zip(links[:-1], article_set.variants.values(), strict=True):
+            entries.append({"loc": link["href"],
+                            "lastmod": article.date.isoformat() if article.date else "",
+                            "alternates": links})
+    return OutputFile("sitemap.xml", render_bytes(environment.get_template("sitemap.xml"),
+                                                  entries=entries))
 
 
 def render_robots(environment: Environment, config: Config) -> OutputFile:
@@ -151,7 +163,12 @@ def render_robots(environment: Environment, config: Config) -> OutputFile:
 def _sitemap_entry(urls: Urls, path: str, alternates: dict[str, str], default: str,
                    date: datetime.date | None) -> dict:
     """One <url> of the sitemap."""
+    return {"loc": urls.absolute(path), "lastmod": date.isoformat() if date else "",
+            "alternates": _alternate_links(urls, alternates, default)}
+
+
+def _alternate_links(urls: Urls, alternates: dict[str, str], default: str) -> list[dict]:
+    """The hreflang links of a page with these language versions (and x-default)."""
     links = [{"hreflang": lang, "href": urls.absolute(p)} for lang, p in alternates.items()]
     links.append({"hreflang": "x-default", "href": urls.absolute(default)})
-    return {"loc": urls.absolute(path), "lastmod": date.isoformat() if date else "",
-            "alternates": links}
+    return links

@@ -6,6 +6,7 @@ the build renders only the outputs whose inputs changed (see ``input_key``).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, fields
 from operator import attrgetter
 
@@ -72,10 +73,11 @@ def listing_digest(sets: list[ArticleSet]) -> str:
     and which variants only summarise, so that an edit further down an article's body
     renders its pages again but not the indexes and the sitemap."""
     listed = attrgetter(*_LISTED)
-    return fingerprint(repr(_LISTED), repr([
-        (article_set.key, sorted(summary_languages(article_set)),
-         [listed(article) for article in article_set.variants.values()])
-        for article_set in sets]))
+    digest = hashlib.sha256(repr(_LISTED).encode())
+    for article_set in sets:  # hashed set by set: no text of the whole site at once
+        digest.update(repr((article_set.key, sorted(summary_languages(article_set)),
+                            [listed(a) for a in article_set.variants.values()])).encode())
+    return digest.hexdigest()
 
 
 def input_key(planned: PlannedOutput, global_fingerprint: str, digests: dict[str, str],

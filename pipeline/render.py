@@ -7,6 +7,7 @@ A site's own ``templates/`` folder overrides the built-in theme file by file.
 from __future__ import annotations
 
 import datetime
+import io
 import re
 from functools import cache
 from urllib.parse import urlsplit
@@ -89,6 +90,16 @@ def self_name(lang: str) -> str:
     """A language's own name, capitalised for a switcher ("Svenska", "English")."""
     name = Locale.parse(lang).get_display_name(lang) or lang
     return name[:1].upper() + name[1:]
+
+
+def render_bytes(template, **context) -> bytes:
+    """``template`` rendered with ``context`` as UTF-8, chunk by chunk: the same bytes as
+    ``render(...).encode()``, without holding every chunk in a list and the text twice
+    (a sitemap of thousands of pages is megabytes of small pieces)."""
+    out = io.BytesIO()
+    for chunk in template.generate(**context):
+        out.write(chunk.encode("utf-8"))
+    return out.getvalue()
 
 
 @cache
@@ -307,8 +318,7 @@ def render_index(environment: Environment, config: Config, urls: Urls,
                       "href": urls.link(paths[other]), "translated": True, "summary": False,
                       "note": ""} for other in config.languages if other != lang],
     }
-    html = environment.get_template("index.html").render(page=view)
-    return OutputFile(path, html.encode("utf-8"))
+    return OutputFile(path, render_bytes(environment.get_template("index.html"), page=view))
 
 
 def render_root(environment: Environment, config: Config, urls: Urls) -> OutputFile:
