@@ -131,6 +131,7 @@ class BuildState:
     def __init__(self, cache: Path) -> None:
         self.path = str(cache / FILE_NAME)  #: the database file
         self.notes: list[str] = []  #: what was thrown away, for info diagnostics
+        self._detections: int | None = None  #: rows in detections, at most (counted once)
         cache.mkdir(parents=True, exist_ok=True)
         try:
             self.connection = self._open()
@@ -236,15 +237,24 @@ class BuildState:
     # --- detections -------------------------------------------------------------------
 
     def save_detections(self, entries: dict[str, list]) -> None:
-        """Store detections (key → [lang, log odds]); drop the oldest above the limit."""
+        """Store detections (key → [lang, log odds]); drop the oldest above the limit.
+        Rows are counted once, then estimated high (a replaced row counts as new):
+        counting 200,000 rows after every source would cost more than storing it."""
         self.connection.executemany(
             "INSERT OR REPLACE INTO detections VALUES (?, ?, ?)",
             ((key, lang, odds) for key, (lang, odds) in entries.items()))
-        count = self.connection.execute("SELECT count(*) FROM detections").fetchone()[0]
-        if count > MAX_DETECTIONS:
-            self.connection.execute(
-                "DELETE FROM detections WHERE rowid IN (SELECT rowid FROM detections "
-                "ORDER BY rowid LIMIT ?)", (count - MAX_DETECTIONS,))
+        if self._detections is None:
+            self._detections = self.connection.execute(
+                "SELECT count(*) FROM detections").fetchone()[0]
+        else:
+            self._detections += len(entries)
+        if self._detections > MAX_DETECTIONS:
+            count = self.connection.execute("SELECT count(*) FROM detections").fetchone()[0]
+            if count > MAX_DETECTIONS:
+                self.connection.execute(
+                    "DELETE FROM detections WHERE rowid IN (SELECT rowid FROM detections "
+                    "ORDER BY rowid LIMIT ?)", (count - MAX_DETECTIONS,))
+            self._detections = min(count, MAX_DETECTIONS)
 
     # --- file hashes ------------------------------------------------------------------
 
