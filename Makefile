@@ -36,7 +36,7 @@ screenshots: $(STAMP)
 ## fuzz: the property tests with 10,000 examples each (make test runs 150)
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=thorough BILINGUAL_FUZZ_BUILDS=10000 $(BIN)/python -m pytest \
-		tests/test_properties.py \
+		tests/test_properties.py tests/test_plainmatter.py \
 		--hypothesis-show-statistics
 
 ## docs: regenerate docs/config.md from the config schema
