@@ -1,6 +1,6 @@
 """Allow ``python -m pipeline``, the same as the ``bilingual`` command."""
 
-from .cli import main
+from .entry import main
 
 if __name__ == "__main__":
     main()

@@ -103,10 +103,9 @@ def _build(config: Config, state: BuildState | None, check: bool, jobs: int, pro
     digests = (read_digests(scan[0], display_paths(scan[0], config), hashes)
                if previous.fingerprint == site and not check else None)
     lap("scan")
-    on_disk = nothing_changed(previous, config, site, digests, visibility)
-    if on_disk is not None:
+    if nothing_changed(previous, config, site, digests, visibility):
         lap("verify")  # nothing changed: no parsing, no detection, no rendering
-        return unchanged_report(previous, config, on_disk, lap.timings)
+        return unchanged_report(previous, lap.timings)
 
     from .finish import check_report, finish_build  # rendering loads only when needed
     from .generate import make_outputs

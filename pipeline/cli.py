@@ -16,9 +16,7 @@ Exit codes, for every command:
 from __future__ import annotations
 
 import json
-import os
 import sys
-import time
 from pathlib import Path
 
 import click
@@ -26,39 +24,18 @@ import click
 from . import __version__
 from .commands import init, new, newsletter, status
 from .config import CONFIG_NAME, ConfigError, find_config, load_config
-from .console import load_or_exit, plural, print_diagnostics
-from .display import display_path
+from .console import load_or_exit, print_diagnostics
+from .entry import guarded
 
 
 class _Commands(click.Group):
-    """Click group that turns an unexpected exception into a short message and exit 2:
-    people using bilingual should never face a Python traceback."""
+    """Click group that turns an unexpected exception into a short message and exit 2
+    (``entry.guarded``): people using bilingual should never face a Python traceback."""
 
     def invoke(self, ctx: click.Context):
         """Run the command; map unexpected failures to short messages."""
-        try:
-            return super().invoke(ctx)
-        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
-            raise
-        except BrokenPipeError:
-            # The reader went away (`bilingual status | head`): stop quietly, as Unix
-            # tools do, instead of reporting a bug.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            sys.exit(141)
-        except KeyboardInterrupt:
-            click.secho("Interrupted. Files already written are complete; run the command "
-                        "again to finish.", fg="yellow", err=True)
-            sys.exit(130)
-        except Exception as problem:  # noqa: BLE001 - the last line of defence
-            if os.environ.get("BILINGUAL_DEBUG"):
-                raise
-            click.secho(f"internal error: {type(problem).__name__}: {problem}", fg="red",
-                        err=True)
-            click.echo("  hint: this is a bug in bilingual, not a mistake in your articles. "
-                       "Please report it with the command you ran; BILINGUAL_DEBUG=1 shows "
-                       "the details.", err=True)
-            sys.exit(2)
+        return guarded(lambda: super(_Commands, self).invoke(ctx),
+                       (click.ClickException, click.exceptions.Exit, click.Abort))
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -74,32 +51,6 @@ def main() -> None:
       bilingual status                 which translations are missing or stale
       bilingual build                  write the site to output/
     """
-
-
-class Progress:
-    """A progress bar on stderr, shown only on a terminal and only once a build has run
-    for a second (short builds stay quiet; CI logs get the one summary line)."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.started = time.perf_counter()
-        self.drawn = 0.0  # when the bar was last drawn
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        """Draw the bar for ``stage`` at ``done`` of ``total``."""
-        now = time.perf_counter()
-        if not self.enabled or now - self.started < 1.0:
-            return
-        if done < total and now - self.drawn < 0.1:
-            return  # ten redraws a second are plenty
-        self.drawn = now
-        width = 30
-        filled = width * done // max(total, 1)
-        label = {"read": "Reading", "render": "Rendering"}.get(stage, stage)
-        click.echo(f"\r{label:<10} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}",
-                   err=True, nl=False)
-        if done == total:
-            click.echo(err=True)
 
 
 @main.command()
@@ -136,63 +87,10 @@ def build(articles: Path | None, output: Path | None, config_path: Path | None, 
       bilingual build --check          (in CI, when output/ is committed)
       bilingual build --drafts --future --output preview
     """
-    from .build import run  # the build's modules load only for the commands that build
-    from .report import build_report_json, held_summary
-    from .schedule import Visibility, build_now
-    from .suggest import note_line
+    from .build_command import BuildOptions, build_command
 
-    config = load_or_exit(config_path, articles=articles, output=output)
-    started = time.perf_counter()
-    progress = Progress(enabled=sys.stderr.isatty() and not as_json)
-    report = run(config, check=check, jobs=jobs or os.cpu_count() or 1, progress=progress,
-                 visibility=Visibility(build_now(), drafts=drafts, future=future),
-                 on_wait=lambda line: click.secho(line, fg="yellow", err=True))
-    seconds = time.perf_counter() - started
-    print_diagnostics(report.diagnostics)
-    if as_json:
-        click.echo(build_report_json(report, seconds))
-    if any(d.code == "locked" for d in report.diagnostics):
-        # Another build kept the site: nothing was built or checked, so nothing to list.
-        sys.exit(report.exit_code(strict=strict, check=check))
-    errors = sum(d.severity == "error" for d in report.diagnostics)
-    warnings = sum(d.severity == "warning" for d in report.diagnostics)
-    target = display_path(config.output, Path.cwd())
-    if check:
-        for label, names in (("missing", report.missing), ("stale", report.stale),
-                             ("extra", report.extra)):
-            for name in names:
-                click.secho(f"{label}: {target}/{name}", fg="red", err=True)
-        out_of_date = len(report.missing) + len(report.stale) + len(report.extra)
-        if not as_json:
-            verdict = "is up to date" if not out_of_date else (
-                f"is out of date: {len(report.missing)} missing, {len(report.stale)} stale, "
-                f"{len(report.extra)} extra (run `bilingual build`)")
-            click.echo(f"Checked {plural(report.articles, 'article')}: {target}/ {verdict}; "
-                       f"{plural(errors, 'error')}, {plural(warnings, 'warning')}.")
-        if report.suggestions:
-            click.echo(note_line(report.suggestions), err=True)
-        sys.exit(report.exit_code(strict=strict, check=True))
-    if not as_json:
-        removed = f", {len(report.removed)} removed" if report.removed else ""
-        click.echo(f"Built {plural(report.articles, 'article')} into {target}/ in "
-                   f"{seconds:.2f} s: {len(report.written)} written, "
-                   f"{len(report.unchanged)} unchanged{removed}; "
-                   f"{plural(errors, 'error')}, {plural(warnings, 'warning')}.")
-    for line in held_summary(report.held):
-        click.echo(line, err=True)
-    if report.suggestions:  # information, never a warning: --strict ignores it
-        click.echo(note_line(report.suggestions), err=True)
-    if report.extra:
-        click.secho(f"note: {plural(len(report.extra), 'file')} in {target}/ not made by "
-                    f"bilingual, left alone: {', '.join(report.extra[:5])}"
-                    + (" …" if len(report.extra) > 5 else ""), fg="yellow", err=True)
-    if report.failed:
-        click.secho(f"Not built because of errors: {', '.join(report.failed)}", fg="red",
-                    err=True)
-    if strict and warnings:
-        click.secho(f"--strict: {plural(warnings, 'warning')} count as errors.", fg="red",
-                    err=True)
-    sys.exit(report.exit_code(strict=strict))
+    sys.exit(build_command(BuildOptions(articles, output, config_path, check, jobs, as_json,
+                                        strict, drafts, future)))
 
 
 @main.command()

@@ -1,5 +1,6 @@
-"""How the commands talk to people: diagnostics on stderr, plurals, the config loaded
-or a clean exit 1, and the date a command takes as "today"."""
+"""How the commands talk to people: lines on stdout or stderr (coloured on a terminal),
+diagnostics, plurals, the config loaded or a clean exit 1, and the date a command takes
+as "today". No Click here: ``bilingual build`` runs without loading it (``entry``)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,21 @@ import os
 import sys
 from pathlib import Path
 
-import click
-
 from .config import CONFIG_NAME, ConfigError, find_config, load_config
 from .model import Config
+
+#: ANSI colours, as Click's ``style`` writes them.
+_COLOURS = {"red": 31, "green": 32, "yellow": 33}
+
+
+def say(text: str = "", colour: str | None = None, *, err: bool = False) -> None:
+    """Print one line on stdout (stderr with ``err``), in ``colour`` only on a terminal,
+    and flush it, as ``click.secho`` does."""
+    stream = sys.stderr if err else sys.stdout
+    if colour and stream.isatty():
+        text = f"\x1b[{_COLOURS[colour]}m{text}\x1b[0m"
+    stream.write(text + "\n")
+    stream.flush()
 
 
 def print_diagnostics(diagnostics, notes: bool = False) -> None:
@@ -21,7 +33,7 @@ def print_diagnostics(diagnostics, notes: bool = False) -> None:
         if diagnostic.severity == "info" and not notes and diagnostic.code not in ("cache",):
             continue  # what was left out of a page is for `split`; a damaged cache is news
         colour = {"error": "red", "warning": "yellow"}.get(diagnostic.severity)
-        click.secho(diagnostic.format(), fg=colour, err=True)
+        say(diagnostic.format(), colour, err=True)
 
 
 def load_or_exit(config_path: Path | None, **overrides: Path | None) -> Config:
@@ -34,8 +46,8 @@ def load_or_exit(config_path: Path | None, **overrides: Path | None) -> Config:
         print_diagnostics(problem.diagnostics)
         sys.exit(1)
     if path is None:
-        click.secho(f"note: no {CONFIG_NAME} in {Path.cwd()}; using the defaults "
-                    f"(languages sv, en; base_url {config.base_url})", fg="yellow", err=True)
+        say(f"note: no {CONFIG_NAME} in {Path.cwd()}; using the defaults "
+            f"(languages sv, en; base_url {config.base_url})", "yellow", err=True)
     return config
 
 

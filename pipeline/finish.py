@@ -71,7 +71,8 @@ def finish_build(config: Config, state: BuildState, previous: Manifest, collecti
         visibility.policy,
         collection.next_change.isoformat() if collection.next_change else "",
         [held_to_list(h) for h in collection.held],
-        [suggestion_to_dict(s) for s in suggestions])
+        [suggestion_to_dict(s) for s in suggestions],
+        sorted(on_disk - planned))
     for path in sorted(planned - not_written):
         if path in outcomes.on_disk:
             record.outputs[path] = OutputRecord(plan.keys[path], *outcomes.on_disk[path])

@@ -57,6 +57,7 @@ class Manifest:
     next_change: str = ""  #: ISO moment the next scheduled article goes live, "" if none
     held: list[list] = field(default_factory=list)  #: articles left out, for the report
     suggestions: list[dict] = field(default_factory=list)  #: likely translations, ditto
+    extra: list[str] = field(default_factory=list)  #: files it found it had not made
     damaged: bool = False  #: the stored record could not be used (an empty one is used)
 
     @classmethod
@@ -113,7 +114,8 @@ class Manifest:
 
 
 #: The fields of a Manifest kept as one JSON report.
-_REPORT = ("diagnostics", "articles", "policy", "next_change", "held", "suggestions")
+_REPORT = ("diagnostics", "articles", "policy", "next_change", "held", "suggestions",
+           "extra")
 
 
 def write_changed_rows(connection, table: str, folder: str, old: dict, new: dict,

@@ -14,7 +14,6 @@ from .diagnostics import diagnostic_from_list
 from .manifest import Manifest
 from .model import BuildReport, Config
 from .schedule import HeldBack, Visibility
-from .write import sizes_below
 
 
 def held_to_list(item: HeldBack) -> list:
@@ -30,32 +29,30 @@ def held_from_list(data: list) -> HeldBack:
 
 
 def nothing_changed(manifest: Manifest, config: Config, global_fingerprint: str,
-                    digests: dict, visibility: Visibility) -> dict | None:
-    """The output folder's files (path → size, modification time) when the last build
-    into it had exactly these inputs, its files are untouched, and no scheduled article
-    has gone live since; otherwise None. A build that left an output unwritten saves no
-    fingerprint, so the next one never takes this shortcut."""
+                    digests: dict, visibility: Visibility) -> bool:
+    """True when the last build into this folder had exactly these inputs, its files are
+    untouched, and no scheduled article has gone live since. A build that left an output
+    unwritten saves no fingerprint, so the next one never takes this shortcut."""
     upcoming = manifest.next_change
-    if not (bool(digests) and manifest.fingerprint == global_fingerprint
+    return (bool(digests) and manifest.fingerprint == global_fingerprint
             and manifest.sources == digests and manifest.policy == visibility.policy
-            and (not upcoming or visibility.now < datetime.datetime.fromisoformat(upcoming))):
-        return None
-    on_disk = sizes_below(config.output)  # one walk: whether they are intact, and extras
-    if any(on_disk.get(name) != (record.size, record.mtime_ns)
-           for name, record in manifest.outputs.items()):
-        return None
-    return on_disk
+            and (not upcoming or visibility.now < datetime.datetime.fromisoformat(upcoming))
+            and all(manifest.intact(config.output, name) for name in manifest.outputs))
 
 
-def unchanged_report(manifest: Manifest, config: Config, on_disk: dict, timings: dict
-                     ) -> BuildReport:
-    """The report of a build that found nothing to do: the last build's, repeated."""
+def unchanged_report(manifest: Manifest, timings: dict) -> BuildReport:
+    """The report of a build that found nothing to do: the last build's, repeated.
+
+    Its files not made by bilingual are those the last build found: a file put into the
+    output folder since then is listed by the next build that has something to do (or
+    by ``--check``, which always looks). Walking thousands of folders to find it would
+    be most of a build that has nothing to do."""
     from .suggest import suggestion_from_dict
 
     diagnostics = [diagnostic_from_list(d) for d in manifest.diagnostics]
     return BuildReport(
         tuple(diagnostics), (), tuple(sorted(manifest.outputs)), manifest.articles,
         tuple(sorted({d.path for d in diagnostics if d.severity == "error"})),
-        extra=tuple(sorted(set(on_disk) - set(manifest.outputs))),
-        timings=timings, held=tuple(held_from_list(h) for h in manifest.held),
+        extra=tuple(manifest.extra), timings=timings,
+        held=tuple(held_from_list(h) for h in manifest.held),
         suggestions=tuple(suggestion_from_dict(s) for s in manifest.suggestions))

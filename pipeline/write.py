@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import count
 from pathlib import Path
@@ -200,24 +199,7 @@ def files_below(output: Path, *, remove_temporaries: bool = False) -> set[str]:
     lock: another build's temporaries look the same).
 
     Links to folders are neither listed nor followed, as ``os.walk`` does."""
-    return {name for name, _ in _files(output, remove_temporaries)}
-
-
-def sizes_below(output: Path) -> dict[str, tuple[int, int]]:
-    """``files_below`` with each file's size and modification time (ns), in one walk;
-    a link that leads nowhere is left out."""
-    found = {}
-    for name, entry in _files(output, False):
-        try:
-            status = entry.stat()
-        except OSError:
-            continue
-        found[name] = (status.st_size, status.st_mtime_ns)
-    return found
-
-
-def _files(output: Path, remove_temporaries: bool) -> Iterator[tuple[str, os.DirEntry]]:
-    """The walk of ``files_below``: (posix path, entry) of each file it lists."""
+    found: set[str] = set()
     for name, entry in walk_entries(
             str(output), lambda name, _: remove_temporaries or name + "/" != NEWSLETTER_FOLDER):
         if entry.is_dir():
@@ -227,4 +209,5 @@ def _files(output: Path, remove_temporaries: bool) -> Iterator[tuple[str, os.Dir
                     and not entry.is_symlink()):
                 Path(entry.path).unlink(missing_ok=True)
         elif not name.startswith(NEWSLETTER_FOLDER):
-            yield name, entry
+            found.add(name)
+    return found

@@ -1,0 +1,103 @@
+"""The command's front door: a bare ``bilingual build`` runs without Click and says and
+exits exactly what the Click command says; any other command line goes to Click."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from pipeline.entry import guarded
+
+from .conftest import copy_bundled_site, write_site
+
+GOOD = """---
+title: Kören sjöng i stadshuset
+date: 2025-03-02
+---
+
+Kören från musikskolan sjöng för fullsatt sal i stadshuset på lördagen. Publiken fick
+höra både gamla folkvisor och nya sånger som eleverna har skrivit själva under hösten.
+"""
+
+#: The same build through Click's parsing (options that change nothing: the defaults).
+VIA_CLICK = "import sys; from pipeline.cli import main; main(['build', '--jobs', '1'])"
+
+
+def _run(folder, *arguments: str, code: str | None = None) -> tuple[int, str, str]:
+    """``python -m pipeline <arguments>``, or ``python -c code``, in ``folder``."""
+    command = [sys.executable, "-c", code] if code else [sys.executable, "-m", "pipeline",
+                                                           *arguments]
+    result = subprocess.run(command, cwd=folder, capture_output=True, text=True,
+                            timeout=120)
+    return result.returncode, result.stdout, result.stderr
+
+
+def _same(one: tuple[int, str, str], other: tuple[int, str, str]) -> None:
+    """Equal exit codes, stdout and stderr, but for the seconds the build took and the
+    name of the folder it ran in."""
+    def plain(text: str) -> str:
+        return re.sub(r"/(bare|click)\b", "/SITE", re.sub(r"in \d+\.\d\d s", "in N s", text))
+    assert (one[0], plain(one[1]), plain(one[2])) == (other[0], plain(other[1]),
+                                                      plain(other[2]))
+
+
+def test_a_bare_build_never_loads_click(tmp_path):
+    site = write_site(tmp_path / "site", {"kor.sv.md": GOOD})
+    code, out, _ = _run(site, code=(
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('click loaded:', 'click' in sys.modules))\n"
+        "from pipeline.entry import main\nmain(['build'])"))
+    assert code == 0 and "Built 1 article into output/" in out
+    assert "click loaded: False" in out
+
+
+@pytest.mark.parametrize("case", ["fine", "with errors", "without a config"])
+def test_a_bare_build_says_and_exits_what_the_click_command_does(tmp_path, case):
+    for name in ("bare", "click"):
+        folder = tmp_path / name
+        if case == "fine":
+            copy_bundled_site(folder)
+        elif case == "with errors":
+            write_site(folder, {"kor.sv.md": GOOD, "trasig.md": "---\ntitle: [x\n---\nText.\n"})
+        else:
+            write_site(folder, {"kor.sv.md": GOOD})
+            (folder / "bilingual.toml").unlink()
+    first = _run(tmp_path / "bare", "build")
+    _same(first, _run(tmp_path / "click", code=VIA_CLICK))
+    assert first[0] == {"fine": 0, "with errors": 1, "without a config": 0}[case]
+    # Nothing changed: the shortcut's report, through both doors.
+    _same(_run(tmp_path / "bare", "build"), _run(tmp_path / "click", code=VIA_CLICK))
+
+
+def test_files_not_made_by_bilingual_are_still_listed_when_nothing_changed(tmp_path):
+    site = write_site(tmp_path / "site", {"kor.sv.md": GOOD})
+    assert _run(site, "build")[0] == 0
+    (site / "output" / "mine.txt").write_text("min egen fil", encoding="utf-8")
+    (site / "articles" / "kor.sv.md").write_text(GOOD + "\nEtt stycke till.\n",
+                                                 encoding="utf-8")
+    for _ in range(2):  # the build that found it, then one with nothing to do
+        code, _, err = _run(site, "build")
+        assert code == 0 and "not made by bilingual, left alone: mine.txt" in err
+
+
+def test_other_command_lines_go_to_click(tmp_path):
+    site = write_site(tmp_path / "site", {"kor.sv.md": GOOD})
+    code, out, _ = _run(site, "build", "--json")
+    assert code == 0 and out.lstrip().startswith("{")
+    code, _, err = _run(site, "build", "--no-such-option")
+    assert code == 2 and "No such option" in err
+
+
+def test_a_bug_is_a_short_message_and_exit_2(capsys, monkeypatch):
+    monkeypatch.delenv("BILINGUAL_DEBUG", raising=False)
+    with pytest.raises(SystemExit) as stopped:
+        guarded(lambda: {}["missing"])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert "internal error: KeyError" in err and "Traceback" not in err
+    with pytest.raises(SystemExit) as interrupted:
+        guarded(lambda: (_ for _ in ()).throw(KeyboardInterrupt))
+    assert interrupted.value.code == 130
