@@ -98,9 +98,10 @@ def _build(config: Config, state: BuildState | None, check: bool, jobs: int, pro
     site = site_fingerprint(config)
     scan = scan_sources(config.articles) if config.articles.is_dir() else ([], [])
     hashes = FileHashes(state.file_hashes() if state and not check else {})
+    shown = display_paths(scan[0], config)
     # Hashing every source first only pays when the last build may still be right;
     # otherwise reading hashes each source as it reads it.
-    digests = (read_digests(scan[0], display_paths(scan[0], config), hashes)
+    digests = (read_digests(scan[0], shown, hashes)
                if previous.fingerprint == site and not check else None)
     lap("scan")
     if nothing_changed(previous, config, site, digests, visibility):
@@ -113,7 +114,7 @@ def _build(config: Config, state: BuildState | None, check: bool, jobs: int, pro
     from .suggest import suggest_translations
 
     collection = collect(config, state=state, store=not check, jobs=jobs, progress=progress,
-                         hashes=hashes, scan=scan, visibility=visibility)
+                         hashes=hashes, scan=scan, shown=shown, visibility=visibility)
     lap("read")
     if not config.articles.is_dir():
         return BuildReport(tuple(collection.diagnostics), (), (), 0, (), timings=lap.timings)

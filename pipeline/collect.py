@@ -62,7 +62,7 @@ def parse_fingerprint(config: Config) -> str:
                        ",".join(config.languages), f"html={config.allow_html}")
 
 
-def read_digests(paths: list[Path], shown: dict[Path, str], hashes: FileHashes
+def read_digests(paths: list[str], shown: dict[str, str], hashes: FileHashes
                  ) -> dict[str, str]:
     """sha256 of every source's bytes ("" for a file that cannot be read); a file that
     shows the signature ``hashes`` kept for it is not read."""
@@ -101,17 +101,18 @@ class SourceReader:
 def collect(config: Config, *, state: BuildState | None = None, store: bool = True,
             use_cache: bool = True, jobs: int = 1, progress=None,
             hashes: FileHashes | None = None, scan: tuple | None = None,
-            visibility: Visibility | None = None) -> Collection:
+            shown: dict[str, str] | None = None, visibility: Visibility | None = None
+            ) -> Collection:
     """Read, parse, tag and pair every source; unchanged sources come from ``state``.
 
     With ``store`` what was read is stored in ``state``, and articles keep only their
     summaries in memory (the build). Without a ``state``, the site's build state is
     used if there is one, and nothing is stored (``status``, ``newsletter``);
     ``use_cache=False`` reads every source afresh. ``hashes`` (with the digests
-    found so far) and ``scan`` may come from the caller, who had to hash the files
-    anyway. Drafts and articles whose moment has not come are held back unless
-    ``visibility`` asks for them (default: published articles only, "now" from
-    ``build_now``).
+    found so far), ``scan`` and ``shown`` (display path of each scanned source) may
+    come from the caller, who had to hash the files anyway. Drafts and articles whose
+    moment has not come are held back unless ``visibility`` asks for them (default:
+    published articles only, "now" from ``build_now``).
     """
     from .pair import pair_articles
 
@@ -125,7 +126,7 @@ def collect(config: Config, *, state: BuildState | None = None, store: bool = Tr
         state = opened = BuildState.open(config.cache, create=False) if use_cache else None
         store = False
     paths, links = scan if scan is not None else scan_sources(config.articles)
-    shown = display_paths(paths, config)
+    shown = shown or display_paths(paths, config)
     hashes = hashes or FileHashes()
     try:
         results, damaged, processed = _read_all(config, state, store, paths, shown,
@@ -156,7 +157,7 @@ def collect(config: Config, *, state: BuildState | None = None, store: bool = Tr
                       next_change(every_article, visibility, config.timezone))
 
 
-def _read_all(config: Config, state: BuildState | None, store: bool, paths: list[Path],
+def _read_all(config: Config, state: BuildState | None, store: bool, paths: list[str],
               shown: dict, hashes: FileHashes, jobs: int, progress
               ) -> tuple[dict[str, tuple[list[Article], list]], list[str], int]:
     """Every source's (articles, diagnostics) by display path, the sources whose stored

@@ -24,16 +24,12 @@ def display_path(path: Path, root: Path) -> str:
     return printable(resolved.as_posix())
 
 
-def display_paths(paths: list[Path], config: Config) -> dict[Path, str]:
+def display_paths(paths: list[str], config: Config) -> dict[str, str]:
     """Display paths of many sources below the articles folder (one resolve in all)."""
     prefix = display_path(config.articles, config.root).rstrip("/") + "/"
     articles = str(config.articles)
     below = articles.rstrip(os.sep) + os.sep
-
-    def relative(path: Path) -> str:
-        """``path`` below the articles folder (scan_sources made it so: no relpath)."""
-        text = str(path)
-        return text[len(below):] if text.startswith(below) else os.path.relpath(text,
-                                                                                  articles)
-
-    return {path: prefix + printable(relative(path).replace(os.sep, "/")) for path in paths}
+    start = len(below)
+    return {path: prefix + printable((path[start:] if path.startswith(below) else
+                                      os.path.relpath(path, articles)).replace(os.sep, "/"))
+            for path in paths}

@@ -43,7 +43,7 @@ class FileHashes:
         if digest and max(status.st_mtime_ns, status.st_ctime_ns) < self._settled_before:
             self.signatures[name] = (signature(status), digest)
 
-    def digest(self, path: Path, name: str) -> str:
+    def digest(self, path: str | Path, name: str) -> str:
         """The sha256 of ``path``: the kept one if its signature is unchanged."""
         try:
             status = os.stat(path)
@@ -53,11 +53,11 @@ class FileHashes:
         kept = self.known.get(name)
         if kept is not None and kept[0] == signature(status):
             self.digests[name] = kept[1]
-            self._note(name, status, kept[1])
+            self.signatures[name] = kept  # settled when kept, and unchanged since
             return kept[1]
         return self.read(path, name, status)[1]
 
-    def read(self, path: Path, name: str, status: os.stat_result | None = None
+    def read(self, path: str | Path, name: str, status: os.stat_result | None = None
              ) -> tuple[bytes | None, str]:
         """The bytes of ``path`` (None if unreadable) and their sha256.
 
@@ -65,7 +65,8 @@ class FileHashes:
         that no longer matches, never a matching one beside old bytes."""
         try:
             status = status or os.stat(path)
-            data = path.read_bytes()
+            with open(path, "rb") as stream:
+                data = stream.read()
         except OSError:
             self.digests[name] = ""
             return None, ""

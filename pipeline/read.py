@@ -20,7 +20,7 @@ from .model import SourceDocument
 
 SOURCE_SUFFIXES = (".txt", ".md")
 
-def scan_sources(articles: Path) -> tuple[list[Path], list[tuple[str, str]]]:
+def scan_sources(articles: Path) -> tuple[list[str], list[tuple[str, str]]]:
     """One walk of ``articles``: every ``.txt``/``.md`` file, sorted by path, and what was
     passed over, as (relative path, what it is: "a link to …", "a named pipe …").
 
@@ -45,7 +45,8 @@ def scan_sources(articles: Path) -> tuple[list[Path], list[tuple[str, str]]]:
             found.append(relative)
         else:
             skipped.append((relative, "not a regular file (a named pipe or a device)"))
-    return [articles / relative for relative in sorted(found)], sorted(skipped)
+    base = str(articles)  # strings: a Path each would cost more than the rest of the scan
+    return [os.path.join(base, relative) for relative in sorted(found)], sorted(skipped)
 
 
 def _hidden(name: str) -> bool:

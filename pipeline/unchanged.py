@@ -47,12 +47,15 @@ def unchanged_report(manifest: Manifest, timings: dict) -> BuildReport:
     output folder since then is listed by the next build that has something to do (or
     by ``--check``, which always looks). Walking thousands of folders to find it would
     be most of a build that has nothing to do."""
-    from .suggest import suggestion_from_dict
+    suggestions = ()
+    if manifest.suggestions:  # finding them loads the text features; reading them too
+        from .suggest import suggestion_from_dict
 
+        suggestions = tuple(suggestion_from_dict(s) for s in manifest.suggestions)
     diagnostics = [diagnostic_from_list(d) for d in manifest.diagnostics]
     return BuildReport(
         tuple(diagnostics), (), tuple(sorted(manifest.outputs)), manifest.articles,
         tuple(sorted({d.path for d in diagnostics if d.severity == "error"})),
         extra=tuple(manifest.extra), timings=timings,
         held=tuple(held_from_list(h) for h in manifest.held),
-        suggestions=tuple(suggestion_from_dict(s) for s in manifest.suggestions))
+        suggestions=suggestions)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 import pytest
 
@@ -83,5 +84,5 @@ def test_discovery_is_sorted_and_skips_hidden_and_underscore_files(tmp_path):
                  "image.png"]:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x", encoding="utf-8")
-    found = [p.relative_to(tmp_path).as_posix() for p in scan_sources(tmp_path)[0]]
+    found = [Path(p).relative_to(tmp_path).as_posix() for p in scan_sources(tmp_path)[0]]
     assert found == ["a.md", "b.txt", "notes/c.md"]
