@@ -115,6 +115,7 @@ def _build(config: Config, state: BuildState | None, check: bool, jobs: int, pro
 
     collection = collect(config, state=state, store=not check, jobs=jobs, progress=progress,
                          hashes=hashes, scan=scan, shown=shown, visibility=visibility)
+    del scan, shown, hashes  # what rendering needs of them the collection holds
     lap("read")
     if not config.articles.is_dir():
         return BuildReport(tuple(collection.diagnostics), (), (), 0, (), timings=lap.timings)

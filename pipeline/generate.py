@@ -7,7 +7,9 @@ No output's bytes wait in memory for the others, so memory does not grow with th
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 from .diagnostics import Diagnostic
@@ -101,12 +103,12 @@ def make_outputs(config: Config, sets: list[ArticleSet], planned: list[PlannedOu
     pages = [i for i in chosen if planned[i].kind == "article"]
     lists = [i for i in chosen if planned[i].kind != "article"]
     if jobs <= 1 or len(pages) < PARALLEL_FROM:
-        records = [maker(i) for i in lists] + list(
-            run_tasks(maker, pages, len(pages), 1, progress, "render"))
+        records = chain((maker(i) for i in lists),
+                        run_tasks(maker, pages, len(pages), 1, progress, "render"))
     else:
         records = _in_parallel(maker, OutputMaker(config, [], planned, check), pages,
                                lists, jobs, progress)
-    for made in records:
+    for made in records:  # sorted as they come: no list of every record first
         if made.outcome == "failed":
             outcomes.failures.append((made.problem, made.path))
             continue
@@ -119,11 +121,14 @@ def make_outputs(config: Config, sets: list[ArticleSet], planned: list[PlannedOu
         getattr(outcomes, made.outcome).append(made.path)
         if made.size or made.mtime_ns:
             outcomes.on_disk[made.path] = (made.size, made.mtime_ns)
+    for paths in (outcomes.written, outcomes.unchanged, outcomes.missing, outcomes.stale,
+                  outcomes.rendered):
+        paths.sort()  # the same report however the work was shared out
     return outcomes
 
 
 def _in_parallel(maker: OutputMaker, page_maker: OutputMaker, pages: list[int],
-                 lists: list[int], jobs: int, progress) -> list[Made]:
+                 lists: list[int], jobs: int, progress) -> Iterator[Made]:
     """Article pages in the workers, each sent with its own ArticleSet, and meanwhile
     the outputs that show every article (indexes, feeds, sitemap) in a thread here.
 
@@ -146,9 +151,9 @@ def _in_parallel(maker: OutputMaker, page_maker: OutputMaker, pages: list[int],
 
     thread = threading.Thread(target=render_lists, daemon=True)
     items = ((i, by_key[maker.planned[i].key]) for i in pages)
-    made = list(run_tasks(page_maker, items, len(pages), jobs, progress, "render",
-                          on_started=thread.start))
+    yield from run_tasks(page_maker, items, len(pages), jobs, progress, "render",
+                         on_started=thread.start)
     thread.join()
     if failure:
         raise failure[0]
-    return listed + made
+    yield from listed
