@@ -66,6 +66,16 @@ def write_site(root: Path, files: dict[str, str | bytes], config: str | None = N
             target.write_text(content, encoding="utf-8")
     return root
 
+#: A short Swedish article with plain front matter, for tests that need any good source.
+CHOIR_ARTICLE = """---
+title: Kören sjöng i stadshuset
+date: 2025-03-02
+---
+
+Kören från musikskolan sjöng för fullsatt sal i stadshuset på lördagen. Publiken fick
+höra både gamla folkvisor och nya sånger som eleverna har skrivit själva under hösten.
+"""
+
 
 def copy_bundled_site(folder: Path) -> Path:
     """The bundled site's articles and bilingual.toml, copied into ``folder``."""

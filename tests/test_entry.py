@@ -11,16 +11,9 @@ import pytest
 
 from pipeline.entry import guarded
 
-from .conftest import copy_bundled_site, write_site
+from .conftest import CHOIR_ARTICLE, copy_bundled_site, write_site
 
-GOOD = """---
-title: Kören sjöng i stadshuset
-date: 2025-03-02
----
-
-Kören från musikskolan sjöng för fullsatt sal i stadshuset på lördagen. Publiken fick
-höra både gamla folkvisor och nya sånger som eleverna har skrivit själva under hösten.
-"""
+GOOD = CHOIR_ARTICLE
 
 #: The same build through Click's parsing (options that change nothing: the defaults).
 VIA_CLICK = "import sys; from pipeline.cli import main; main(['build', '--jobs', '1'])"

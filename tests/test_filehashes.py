@@ -10,16 +10,9 @@ from pathlib import Path
 
 from pipeline.filehashes import SETTLE_NS, FileHashes
 
-from .conftest import build_json, write_site
+from .conftest import CHOIR_ARTICLE, build_json, write_site
 
-SWEDISH = """---
-title: Kören sjöng i stadshuset
-date: 2025-03-02
----
-
-Kören från musikskolan sjöng för fullsatt sal i stadshuset på lördagen. Publiken fick
-höra både gamla folkvisor och nya sånger som eleverna har skrivit själva under hösten.
-"""
+SWEDISH = CHOIR_ARTICLE
 
 
 def _age(path: Path, seconds: float = 60) -> None:
