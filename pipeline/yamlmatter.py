@@ -51,7 +51,9 @@ def read_yaml(shown: str, yaml_text: str
         return None, {}, [error(
             shown, line, "front-matter", f"the front matter is not valid YAML: {problem}",
             "write one 'key: value' per line; put text holding ':' or '#' in quotes")], 1
-    if raw is not None and not isinstance(raw, dict):
+    if raw is None:  # empty, or only "null" / "~": no front matter at all
+        return None, {}, [], 1
+    if not isinstance(raw, dict):
         return None, {}, [error(shown, 2, "front-matter",
                                 "the front matter must be 'key: value' lines",
                                 "write for example  title: Mitt inlägg")], 2

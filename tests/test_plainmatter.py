@@ -94,3 +94,10 @@ def test_plain_lines_are_read_without_yaml(text, expected):
 ])
 def test_anything_yaml_might_read_otherwise_is_left_to_yaml(text):
     assert read_plain(text) is None
+
+
+@pytest.mark.parametrize("text", ["NULL", "~", "null\n", ""])
+def test_front_matter_that_is_only_null_is_no_front_matter(text):
+    meta, lines, body, body_line, problems = frontmatter.split_front_matter(
+        "a.md", f"---\n{text}\n---\nBrödtext.\n", LANGUAGES)
+    assert (meta, lines, problems) == ({}, {}, []) and body.strip() == "Brödtext."
