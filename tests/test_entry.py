@@ -9,23 +9,33 @@ import sys
 
 import pytest
 
-from pipeline.entry import guarded
+from pipeline.entry import guarded, main
 
 from .conftest import CHOIR_ARTICLE, copy_bundled_site, write_site
 
 GOOD = CHOIR_ARTICLE
 
-#: The same build through Click's parsing (options that change nothing: the defaults).
-VIA_CLICK = "import sys; from pipeline.cli import main; main(['build', '--jobs', '1'])"
+#: The same build through Click's parsing (an option that changes nothing).
+VIA_CLICK = ["build", "--jobs", "1"]
 
 
-def _run(folder, *arguments: str, code: str | None = None) -> tuple[int, str, str]:
-    """``python -m pipeline <arguments>``, or ``python -c code``, in ``folder``."""
-    command = [sys.executable, "-c", code] if code else [sys.executable, "-m", "pipeline",
-                                                           *arguments]
-    result = subprocess.run(command, cwd=folder, capture_output=True, text=True,
-                            timeout=120)
+def _run(folder, code: str) -> tuple[int, str, str]:
+    """``python -c code`` in ``folder``: a fresh interpreter, to see what it loads."""
+    result = subprocess.run([sys.executable, "-c", code], cwd=folder, capture_output=True,
+                            text=True, timeout=120)
     return result.returncode, result.stdout, result.stderr
+
+
+def _inside(folder, arguments: list[str], capsys, monkeypatch) -> tuple[int, str, str]:
+    """``bilingual <arguments>`` through the front door, in this process, in ``folder``."""
+    monkeypatch.chdir(folder)
+    try:
+        main(arguments)
+        code = 0
+    except SystemExit as stop:
+        code = stop.code or 0
+    out, err = capsys.readouterr()
+    return code, out, err
 
 
 def _same(one: tuple[int, str, str], other: tuple[int, str, str]) -> None:
@@ -39,7 +49,7 @@ def _same(one: tuple[int, str, str], other: tuple[int, str, str]) -> None:
 
 def test_a_bare_build_never_loads_click(tmp_path):
     site = write_site(tmp_path / "site", {"kor.sv.md": GOOD})
-    code, out, _ = _run(site, code=(
+    code, out, _ = _run(site, (
         "import atexit, sys\n"
         "atexit.register(lambda: print('click loaded:', 'click' in sys.modules))\n"
         "from pipeline.entry import main\nmain(['build'])"))
@@ -48,7 +58,8 @@ def test_a_bare_build_never_loads_click(tmp_path):
 
 
 @pytest.mark.parametrize("case", ["fine", "with errors", "without a config"])
-def test_a_bare_build_says_and_exits_what_the_click_command_does(tmp_path, case):
+def test_a_bare_build_says_and_exits_what_the_click_command_does(tmp_path, case, capsys,
+                                                                 monkeypatch):
     for name in ("bare", "click"):
         folder = tmp_path / name
         if case == "fine":
@@ -58,29 +69,31 @@ def test_a_bare_build_says_and_exits_what_the_click_command_does(tmp_path, case)
         else:
             write_site(folder, {"kor.sv.md": GOOD})
             (folder / "bilingual.toml").unlink()
-    first = _run(tmp_path / "bare", "build")
-    _same(first, _run(tmp_path / "click", code=VIA_CLICK))
-    assert first[0] == {"fine": 0, "with errors": 1, "without a config": 0}[case]
-    if case == "with errors":  # nothing changed: the shortcut's report, through both doors
-        _same(_run(tmp_path / "bare", "build"), _run(tmp_path / "click", code=VIA_CLICK))
+    bare = _inside(tmp_path / "bare", ["build"], capsys, monkeypatch)
+    _same(bare, _inside(tmp_path / "click", VIA_CLICK, capsys, monkeypatch))
+    assert bare[0] == {"fine": 0, "with errors": 1, "without a config": 0}[case]
+    # Nothing changed: the shortcut's report, through both doors.
+    _same(_inside(tmp_path / "bare", ["build"], capsys, monkeypatch),
+          _inside(tmp_path / "click", VIA_CLICK, capsys, monkeypatch))
 
 
-def test_files_not_made_by_bilingual_are_still_listed_when_nothing_changed(tmp_path):
+def test_files_not_made_by_bilingual_are_still_listed_when_nothing_changed(
+        tmp_path, capsys, monkeypatch):
     site = write_site(tmp_path / "site", {"kor.sv.md": GOOD})
-    assert _run(site, "build")[0] == 0
+    assert _inside(site, ["build"], capsys, monkeypatch)[0] == 0
     (site / "output" / "mine.txt").write_text("min egen fil", encoding="utf-8")
     (site / "articles" / "kor.sv.md").write_text(GOOD + "\nEtt stycke till.\n",
                                                  encoding="utf-8")
     for _ in range(2):  # the build that found it, then one with nothing to do
-        code, _, err = _run(site, "build")
+        code, _, err = _inside(site, ["build"], capsys, monkeypatch)
         assert code == 0 and "not made by bilingual, left alone: mine.txt" in err
 
 
-def test_other_command_lines_go_to_click(tmp_path):
+def test_other_command_lines_go_to_click(tmp_path, capsys, monkeypatch):
     site = write_site(tmp_path / "site", {"kor.sv.md": GOOD})
-    code, out, _ = _run(site, "build", "--json")
+    code, out, _ = _inside(site, ["build", "--json"], capsys, monkeypatch)
     assert code == 0 and out.lstrip().startswith("{")
-    code, _, err = _run(site, "build", "--no-such-option")
+    code, _, err = _inside(site, ["build", "--no-such-option"], capsys, monkeypatch)
     assert code == 2 and "No such option" in err
 
 
