@@ -16,10 +16,10 @@ $(STAMP): pyproject.toml
 build: $(STAMP)
 	$(BIN)/bilingual build
 
-## test: lint and run the test suite (on every core)
+## test: lint and run the test suite (on every core: pyproject.toml's addopts)
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n auto --dist worksteal
+	$(BIN)/python -m pytest
 
 ## validators: the Nu Html Checker and axe-core for the test suite (needs npm; Chromium and
 ## Java come from Debian: apt-get install chromium default-jre-headless)
