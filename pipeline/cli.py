@@ -24,13 +24,12 @@ import click
 from . import __version__
 from .commands import init, new, newsletter, status
 from .config import CONFIG_NAME, ConfigError, find_config, load_config
-from .console import load_or_exit, print_diagnostics
-from .entry import guarded
+from .console import guarded, load_or_exit, print_diagnostics
 
 
 class _Commands(click.Group):
     """Click group that turns an unexpected exception into a short message and exit 2
-    (``entry.guarded``): people using bilingual should never face a Python traceback."""
+    (``console.guarded``): people using bilingual should never face a Python traceback."""
 
     def invoke(self, ctx: click.Context):
         """Run the command; map unexpected failures to short messages."""

@@ -1,12 +1,14 @@
 """How the commands talk to people: lines on stdout or stderr (coloured on a terminal),
-diagnostics, plurals, the config loaded or a clean exit 1, and the date a command takes
-as "today". No Click here: ``bilingual build`` runs without loading it (``entry``)."""
+diagnostics, plurals, the config loaded or a clean exit 1, the date a command takes as
+"today", and a short message instead of a traceback (``guarded``). No Click here:
+``bilingual build`` runs without loading it (``entry``)."""
 
 from __future__ import annotations
 
 import datetime
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from .config import CONFIG_NAME, ConfigError, find_config, load_config
@@ -64,3 +66,31 @@ def chosen_date(given: datetime.datetime | None) -> datetime.date:
     if epoch and epoch.isdigit():
         return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.UTC).date()
     return datetime.date.today()
+
+
+def guarded(command: Callable[[], object], passed: tuple[type[BaseException], ...] = ()):
+    """Run ``command``; a broken pipe, Ctrl-C or a bug ends the program with a short
+    message and exit 141, 130 or 2: people using bilingual should never face a Python
+    traceback. Exceptions of the ``passed`` types (and SystemExit) go through."""
+    try:
+        return command()
+    except (SystemExit, *passed):
+        raise
+    except BrokenPipeError:
+        # The reader went away (`bilingual status | head`): stop quietly, as Unix tools
+        # do, instead of reporting a bug.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(141)
+    except KeyboardInterrupt:
+        say("Interrupted. Files already written are complete; run the command again to "
+            "finish.", "yellow", err=True)
+        sys.exit(130)
+    except Exception as problem:  # noqa: BLE001 - the last line of defence
+        if os.environ.get("BILINGUAL_DEBUG"):
+            raise
+        say(f"internal error: {type(problem).__name__}: {problem}", "red", err=True)
+        say("  hint: this is a bug in bilingual, not a mistake in your articles. Please "
+            "report it with the command you ran; BILINGUAL_DEBUG=1 shows the details.",
+            err=True)
+        sys.exit(2)

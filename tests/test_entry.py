@@ -9,7 +9,8 @@ import sys
 
 import pytest
 
-from pipeline.entry import guarded, main
+from pipeline.console import guarded
+from pipeline.entry import main
 
 from .conftest import CHOIR_ARTICLE, copy_bundled_site, write_site
 
