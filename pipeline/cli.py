@@ -15,7 +15,6 @@ Exit codes, for every command:
 """
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -109,7 +108,7 @@ def split(files: tuple[Path, ...], output_format: str, config_path: Path | None)
     """
     config = load_or_exit(config_path) if (config_path or find_config()) else load_config(None)
     from .process import make_tagger, process_file
-    from .report import describe_source, describe_source_text
+    from .report import describe_source_json, describe_source_text
 
     tagger = make_tagger(config)  # reads the build's detection cache, never writes it
     failed = False
@@ -117,7 +116,7 @@ def split(files: tuple[Path, ...], output_format: str, config_path: Path | None)
         result = process_file(path, config, tagger)
         failed = failed or result.failed
         if output_format == "json":
-            click.echo(json.dumps(describe_source(result), ensure_ascii=False, sort_keys=False))
+            click.echo(describe_source_json(result))
         else:
             click.echo(describe_source_text(result))
         print_diagnostics(result.diagnostics, notes=True)

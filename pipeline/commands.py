@@ -171,13 +171,13 @@ def status(as_json: bool, fail_on: str, config_path: Path | None) -> None:
       bilingual status
       bilingual status --json --fail-on missing,stale
     """
-    from .status import status_table, translation_status
+    from .status import FAIL_STATES, status_exit_code, status_table, translation_status
     from .suggest import suggest_translations, suggestion_lines
 
     states = {state.strip() for state in fail_on.split(",") if state.strip()}
-    unknown = states - {"missing", "stale", "summary"}
+    unknown = states - set(FAIL_STATES)
     if unknown:
-        raise click.UsageError(f"--fail-on takes missing, stale, summary; not "
+        raise click.UsageError(f"--fail-on takes {', '.join(FAIL_STATES)}; not "
                                f"{', '.join(sorted(unknown))}")
     config = load_or_exit(config_path)
     from .build import collect
@@ -194,8 +194,4 @@ def status(as_json: bool, fail_on: str, config_path: Path | None) -> None:
     else:
         click.echo("\n".join([status_table(rows, config.languages),
                               *suggestion_lines(suggestions)]))
-    published = [r for r in rows if r.published]  # an unpublished draft fails nothing yet
-    failing = {"missing": any(r.missing for r in published),
-               "stale": any(r.stale for r in published),
-               "summary": any(r.summaries for r in published)}
-    sys.exit(1 if any(failing[state] for state in states) else 0)
+    sys.exit(status_exit_code(rows, states))

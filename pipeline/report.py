@@ -62,6 +62,11 @@ def describe_source(result: SourceResult) -> dict[str, Any]:
     }
 
 
+def describe_source_json(result: SourceResult) -> str:
+    """``describe_source`` as one line of JSON (``split --format json``)."""
+    return json.dumps(describe_source(result), ensure_ascii=False, sort_keys=False)
+
+
 def describe_source_text(result: SourceResult) -> str:
     """The same as ``describe_source``, laid out for reading in a terminal."""
     view = describe_source(result)

@@ -160,3 +160,17 @@ def status_table(rows: list[StatusRow], languages: tuple[str, ...]) -> str:
     for moment, source in scheduled:
         text.append(f"Scheduled: {source} goes live {moment:%Y-%m-%d %H:%M %Z}.")
     return "\n".join(text)
+
+
+#: The states ``status --fail-on`` can name.
+FAIL_STATES = ("missing", "stale", "summary")
+
+
+def status_exit_code(rows: list[StatusRow], fail_on: set[str]) -> int:
+    """1 when a published article has a translation in one of the ``fail_on`` states
+    (missing, stale, summary), else 0: an unpublished draft fails nothing yet."""
+    published = [r for r in rows if r.published]
+    failing = {"missing": any(r.missing for r in published),
+               "stale": any(r.stale for r in published),
+               "summary": any(r.summaries for r in published)}
+    return 1 if any(failing[state] for state in fail_on) else 0
