@@ -40,10 +40,10 @@ def _inside(folder, arguments: list[str], capsys, monkeypatch) -> tuple[int, str
 
 
 def _same(one: tuple[int, str, str], other: tuple[int, str, str]) -> None:
-    """Equal exit codes, stdout and stderr, but for the seconds the build took and the
-    name of the folder it ran in."""
+    """Equal exit codes, stdout and stderr, but for the seconds the build took (any
+    decimal number: the JSON report's timings too) and the folder it ran in."""
     def plain(text: str) -> str:
-        return re.sub(r"/(bare|click)\b", "/SITE", re.sub(r"in \d+\.\d\d s", "in N s", text))
+        return re.sub(r"/(bare|click)\b", "/SITE", re.sub(r"\d+\.\d+", "N", text))
     assert (one[0], plain(one[1]), plain(one[2])) == (other[0], plain(other[1]),
                                                       plain(other[2]))
 
@@ -53,9 +53,32 @@ def test_a_bare_build_never_loads_click(tmp_path):
     code, out, _ = _run(site, (
         "import atexit, sys\n"
         "atexit.register(lambda: print('click loaded:', 'click' in sys.modules))\n"
-        "from pipeline.entry import main\nmain(['build'])"))
+        "from pipeline.entry import main\nmain(['build', '--strict'])"))
     assert code == 0 and "Built 1 article into output/" in out
     assert "click loaded: False" in out
+
+
+@pytest.mark.parametrize("flags", [["--check"], ["--strict"], ["--json", "--drafts"],
+                                   ["--future", "--check", "--strict"]])
+def test_build_with_on_off_flags_says_what_the_click_command_says(tmp_path, flags, capsys,
+                                                                  monkeypatch):
+    for name in ("bare", "click"):
+        folder = write_site(tmp_path / name, {
+            "kor.sv.md": GOOD, "utkast.sv.md": GOOD.replace("date:", "draft: true\ndate:")
+            .replace("Kören sjöng", "Utkastet om kören")})
+        _inside(folder, VIA_CLICK, capsys, monkeypatch)  # built once, so --check can pass
+    bare = _inside(tmp_path / "bare", ["build", *flags], capsys, monkeypatch)
+    _same(bare, _inside(tmp_path / "click", [*VIA_CLICK, *flags], capsys, monkeypatch))
+    if "--json" in flags:
+        assert bare[1].lstrip().startswith("{")
+
+
+def test_anything_else_after_build_goes_to_click(tmp_path, capsys, monkeypatch):
+    site = write_site(tmp_path / "site", {"kor.sv.md": GOOD})
+    for arguments in (["build", "--strict", "--strict"], ["build", "--jobs", "1"],
+                      ["build", "--strct"]):
+        code, _, err = _inside(site, arguments, capsys, monkeypatch)
+        assert code == (2 if arguments[-1] == "--strct" else 0), (arguments, err)
 
 
 @pytest.mark.parametrize("case", ["fine", "with errors", "without a config"])
