@@ -170,8 +170,8 @@ def _read_all(config: Config, state: BuildState | None, store: bool, paths: list
     for path in paths:
         name = shown[path]
         data = None
-        if name not in digests:
-            data = hashes.read(path, name)[0]
+        if name not in digests and hashes.kept(path, name) is None:
+            data = hashes.read(path, name)[0]  # hashed as it is read, kept for parsing
         hit = stored.get(name)
         if hit is not None and hit[0] == digests[name] and digests[name]:
             try:

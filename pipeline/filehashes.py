@@ -44,18 +44,25 @@ class FileHashes:
             self.signatures[name] = (signature(status), digest)
 
     def digest(self, path: str | Path, name: str) -> str:
-        """The sha256 of ``path``: the kept one if its signature is unchanged."""
+        """The sha256 of ``path``: the kept one if its signature is unchanged, else read."""
+        kept = self.kept(path, name)
+        return kept if kept is not None else self.read(path, name)[1]
+
+    def kept(self, path: str | Path, name: str) -> str | None:
+        """The kept sha256 of ``path`` if the file still shows the signature it had then
+        (recorded as this build's digest); None when it must be read."""
+        entry = self.known.get(name)
+        if entry is None:
+            return None
         try:
             status = os.stat(path)
         except OSError:
-            self.digests[name] = ""
-            return ""
-        kept = self.known.get(name)
-        if kept is not None and kept[0] == signature(status):
-            self.digests[name] = kept[1]
-            self.signatures[name] = kept  # settled when kept, and unchanged since
-            return kept[1]
-        return self.read(path, name, status)[1]
+            return None
+        if entry[0] != signature(status):
+            return None
+        self.digests[name] = entry[1]
+        self.signatures[name] = entry  # settled when kept, and unchanged since
+        return entry[1]
 
     def read(self, path: str | Path, name: str, status: os.stat_result | None = None
              ) -> tuple[bytes | None, str]:

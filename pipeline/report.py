@@ -122,6 +122,8 @@ def held_summary(held) -> list[str]:
 
 def build_report_json(report, seconds: float) -> str:
     """The build report as JSON (the --json format, documented in the README)."""
+    from .suggest import suggestion_to_dict  # only --json pays for the text features
+
     return json.dumps({
         "ok": report.ok,
         "articles": report.articles,
@@ -138,7 +140,7 @@ def build_report_json(report, seconds: float) -> str:
         "extra": list(report.extra), "missing": list(report.missing),
         "stale": list(report.stale), "failed": list(report.failed),
         "held": [held_view(h) for h in report.held],
-        "suggestions": [_suggestion_to_dict(s) for s in report.suggestions],
+        "suggestions": [suggestion_to_dict(s) for s in report.suggestions],
         "diagnostics": [{"path": d.path, **diagnostic_view(d)} for d in report.diagnostics],
         "timings": {**report.timings, "total": round(seconds, 4)},
     }, ensure_ascii=False, indent=2)
@@ -159,11 +161,3 @@ def status_report_json(rows, suggestions) -> str:
         "published": r.published, "held": [held_view(h) for h in r.held],
         "looks_like_translation_of": related.get(r.key, [])}
         for r in rows], ensure_ascii=False, indent=2)
-
-
-def _suggestion_to_dict(suggestion) -> dict:
-    """``suggest.suggestion_to_dict``, imported only when there is a suggestion: finding
-    them loads the text features, which a build with nothing to do never needs."""
-    from .suggest import suggestion_to_dict
-
-    return suggestion_to_dict(suggestion)

@@ -58,6 +58,20 @@ def test_a_write_that_keeps_size_and_modification_time_is_still_seen(tmp_path):
     assert again.digest(source, "a.md") != before  # the change time gave it away
 
 
+def _count_reads(monkeypatch) -> list[str]:
+    """The names of the sources read to be hashed from now on (FileHashes.read is the
+    only place a build reads a source for its hash)."""
+    reads: list[str] = []
+    original = FileHashes.read
+
+    def counted(self, path, name, status=None):
+        reads.append(name)
+        return original(self, path, name, status)
+
+    monkeypatch.setattr(FileHashes, "read", counted)
+    return reads
+
+
 def test_an_unchanged_site_is_not_read_again_and_an_edit_is_seen(tmp_path, monkeypatch):
     site = write_site(tmp_path / "site", {"kor.sv.md": SWEDISH})
     source = site / "articles" / "kor.sv.md"
@@ -65,19 +79,29 @@ def test_an_unchanged_site_is_not_read_again_and_an_edit_is_seen(tmp_path, monke
     _settle(monkeypatch)
     code, first, _ = build_json(site)
     assert code == 0 and first["counts"]["sources_processed"] == 1
-    reads: list[str] = []
-    original = Path.read_bytes
-
-    def counted(path: Path) -> bytes:
-        reads.append(path.name)
-        return original(path)
-
-    monkeypatch.setattr(Path, "read_bytes", counted)
+    reads = _count_reads(monkeypatch)
     code, second, _ = build_json(site)
     assert code == 0 and second["counts"]["written"] == 0
-    assert "kor.sv.md" not in reads
+    assert reads == []
     source.write_text(SWEDISH.replace("lördagen", "söndagen"), encoding="utf-8")
     code, third, _ = build_json(site)
     assert code == 0 and third["counts"]["sources_processed"] == 1
+    assert reads == ["articles/kor.sv.md"]
     page = next((site / "output" / "sv").glob("*/index.html"))
     assert "söndagen" in page.read_text(encoding="utf-8")
+
+
+def test_after_a_template_change_unchanged_sources_are_not_read(tmp_path, monkeypatch):
+    site = write_site(tmp_path / "site", {"kor.sv.md": SWEDISH})
+    _age(site / "articles" / "kor.sv.md")
+    _settle(monkeypatch)
+    assert build_json(site)[0] == 0
+    (site / "templates").mkdir()
+    (site / "templates" / "robots.txt").write_text("User-agent: *\nAllow: /\n",
+                                                   encoding="utf-8")
+    reads = _count_reads(monkeypatch)
+    code, report, _ = build_json(site)
+    assert code == 0 and report["counts"]["sources_reused"] == 1
+    assert reads == []  # every page is rendered again; no source is read for its hash
+    assert (site / "output" / "robots.txt").read_text(encoding="utf-8").startswith(
+        "User-agent: *\nAllow: /")
